@@ -1,0 +1,81 @@
+"""Demo users and master data for a development or evaluation site.
+
+Run with: bench --site SITE execute order_clerk.demo.setup_demo
+Idempotent: what exists already is left as it is.
+"""
+
+import os
+
+import frappe
+
+from order_clerk.roles import (
+	FINANCE_OFFICER,
+	ORDER_CLERK,
+	ORDER_INTEGRATOR,
+	ORDER_REVIEWER,
+	WAREHOUSE_OPERATOR,
+)
+
+DEMO_USERS = {
+	"clerk@example.com": ("Clara", "Clerk", [ORDER_CLERK]),
+	"reviewer@example.com": ("Ray", "Reviewer", [ORDER_REVIEWER]),
+	"warehouse@example.com": ("Wang", "Warehouse", [WAREHOUSE_OPERATOR]),
+	"finance@example.com": ("Fang", "Finance", [FINANCE_OFFICER]),
+	"integrator@example.com": ("Ivan", "Integrator", [ORDER_INTEGRATOR]),
+}
+
+DEMO_CUSTOMERS = (
+	("华东机电有限公司", "张伟", "13800000001", "zhang.wei@example.com", "上海市浦东新区张江路88号", "月结30天"),
+	("Shenzhen Bright Trading Co.", "Li Na", "13800000002", "li.na@example.com", "深圳市南山区科技园1号", "款到发货"),
+)
+
+DEMO_PRODUCTS = (
+	("BRG-6204", "深沟球轴承", "6204-2RS", "个", 12.5),
+	("MTR-Y2-90L", "三相异步电动机", "Y2-90L-4 1.5kW", "台", 860.0),
+	("BLT-M8X30", "六角螺栓", "M8×30 8.8级", "盒", 45.0),
+)
+
+
+def setup_demo():
+	password = os.environ.get("DEMO_PASSWORD") or "Demo-Order-1"
+	for email, (first, last, roles) in DEMO_USERS.items():
+		if frappe.db.exists("User", email):
+			continue
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first,
+				"last_name": last,
+				"send_welcome_email": 0,
+				"new_password": password,
+			}
+		)
+		user.flags.ignore_password_policy = True
+		user.insert(ignore_permissions=True)
+		user.add_roles(*roles)
+	for name, contact, phone, email, address, terms in DEMO_CUSTOMERS:
+		if not frappe.db.exists("OC Customer", name):
+			frappe.get_doc(
+				{
+					"doctype": "OC Customer",
+					"customer_name": name,
+					"contact_person": contact,
+					"phone": phone,
+					"email": email,
+					"delivery_address": address,
+					"payment_terms": terms,
+				}
+			).insert(ignore_permissions=True)
+	for code, name, spec, uom, rate in DEMO_PRODUCTS:
+		if not frappe.db.exists("OC Product", code):
+			frappe.get_doc(
+				{
+					"doctype": "OC Product",
+					"product_code": code,
+					"product_name": name,
+					"specification": spec,
+					"uom": uom,
+					"standard_rate": rate,
+				}
+			).insert(ignore_permissions=True)

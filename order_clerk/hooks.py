@@ -1,0 +1,19 @@
+app_name = "order_clerk"
+app_title = "Order Clerk"
+app_publisher = "order_clerk contributors"
+app_description = "Order desk for the order-entry clerk: intake, maker-checker review, fulfilment, archive"
+app_email = "order-clerk@example.com"
+app_license = "mit"
+
+export_python_type_annotations = True
+
+after_install = "order_clerk.install.after_install"
+after_migrate = "order_clerk.install.after_migrate"
+
+permission_query_conditions = {
+	"OC Order": "order_clerk.permissions.order_query_conditions",
+}
+
+has_permission = {
+	"OC Order": "order_clerk.permissions.order_has_permission",
+}

@@ -1,0 +1,84 @@
+"""Data the app creates on a site: roles, the review workflow and default settings.
+
+Everything here is idempotent and creates only what is missing, so install, reinstall and
+migrate never duplicate records nor undo what a site has changed.
+"""
+
+import frappe
+
+from order_clerk import review
+from order_clerk.roles import ALL_ROLES
+
+
+def after_install():
+	ensure_setup()
+
+
+def after_migrate():
+	ensure_setup()
+
+
+def ensure_setup():
+	ensure_roles()
+	ensure_workflow()
+	ensure_settings_defaults()
+
+
+def ensure_roles():
+	for role_name, desk_access in ALL_ROLES.items():
+		if not frappe.db.exists("Role", role_name):
+			frappe.get_doc(
+				{"doctype": "Role", "role_name": role_name, "desk_access": desk_access}
+			).insert(ignore_permissions=True)
+
+
+def ensure_workflow():
+	for state in review.STATES:
+		if not frappe.db.exists("Workflow State", state.name):
+			frappe.get_doc(
+				{"doctype": "Workflow State", "workflow_state_name": state.name, "style": state.style}
+			).insert(ignore_permissions=True)
+	for action in {t.action for t in review.TRANSITIONS}:
+		if not frappe.db.exists("Workflow Action Master", action):
+			frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
+				ignore_permissions=True
+			)
+	if frappe.db.exists("Workflow", review.WORKFLOW_NAME):
+		return
+	workflow = frappe.get_doc(
+		{
+			"doctype": "Workflow",
+			"workflow_name": review.WORKFLOW_NAME,
+			"document_type": "OC Order",
+			"workflow_state_field": "workflow_state",
+			"is_active": 1,
+			"override_status": 1,
+			"send_email_alert": 0,
+		}
+	)
+	for state in review.STATES:
+		workflow.append(
+			"states", {"state": state.name, "doc_status": str(state.docstatus), "allow_edit": state.edited_by}
+		)
+	for transition in review.TRANSITIONS:
+		for role in transition.roles:
+			workflow.append(
+				"transitions",
+				{
+					"state": transition.state,
+					"action": transition.action,
+					"next_state": transition.next_state,
+					"allowed": role,
+					"allow_self_approval": 0 if transition.action in review.CHECKER_ACTIONS else 1,
+				},
+			)
+	workflow.insert(ignore_permissions=True)
+
+
+def ensure_settings_defaults():
+	meta = frappe.get_meta("OC Settings")
+	for df in meta.fields:
+		if df.default is None or df.fieldtype in ("Section Break", "Column Break"):
+			continue
+		if frappe.db.get_single_value("OC Settings", df.fieldname) in (None, ""):
+			frappe.db.set_single_value("OC Settings", df.fieldname, df.default)

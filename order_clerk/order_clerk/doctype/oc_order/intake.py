@@ -1,0 +1,279 @@
+"""Checks and derived values of an order as the clerk enters it.
+
+Kept apart from the controller so that each rule reads on its own; every function takes the
+OC Order document and either fills derived values or raises a named error.
+"""
+
+import datetime
+import math
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.utils import flt, now_datetime
+
+from order_clerk.exceptions import InvalidOrderDataError
+from order_clerk.pricing import get_reference_prices
+
+# Bounds beyond which a figure is a typing or integration error, not an order.
+MAX_QTY = 1_000_000_000
+MAX_RATE = 10_000_000_000
+# Largest amount a Currency column holds with room to spare.
+MAX_TOTAL = 999_999_999_999
+
+CONTENT_FIELDS = (
+	"channel",
+	"external_ref",
+	"customer",
+	"customer_po",
+	"order_date",
+	"delivery_date",
+	"payment_terms",
+	"delivery_address",
+	"contact_person",
+	"contact_phone",
+	"contact_email",
+	"remarks",
+	"original_order",
+)
+ITEM_CONTENT_FIELDS = ("product", "specification", "qty", "uom", "rate", "price_deviation_reason")
+
+
+def _invalid(message: str):
+	frappe.throw(message, InvalidOrderDataError, title=_("Invalid Value"))
+
+
+def _field_label(doctype: str, fieldname: str) -> str:
+	return _(frappe.get_meta(doctype).get_label(fieldname))
+
+
+def _to_number(value, where: str):
+	"""The value as a float, None when empty, or a clear error naming `where`."""
+	if value is None or value == "":
+		return None
+	if isinstance(value, bool):
+		number = None
+	elif isinstance(value, int | float | Decimal):
+		number = float(value)
+	elif isinstance(value, str):
+		try:
+			number = float(value.strip())
+		except ValueError:
+			number = None
+	else:
+		number = None
+	if number is None:
+		_invalid(_("{0} must be a number, not {1}.").format(where, frappe.bold(repr(value))))
+	if not math.isfinite(number):
+		_invalid(_("{0} must be a finite number.").format(where))
+	return number
+
+
+def _row_field(row, fieldname: str) -> str:
+	return _("Row {0}: {1} ({2})").format(row.idx, _field_label(row.doctype, fieldname), fieldname)
+
+
+def validate_numbers(doc):
+	for row in doc.items:
+		where = _row_field(row, "qty")
+		qty = _to_number(row.qty, where)
+		if qty is not None and qty <= 0:
+			_invalid(_("{0} must be greater than 0.").format(where))
+		if qty is not None and qty > MAX_QTY:
+			_invalid(_("{0} is larger than {1}; check the figure.").format(where, MAX_QTY))
+		row.qty = qty
+
+		where = _row_field(row, "rate")
+		rate = _to_number(row.rate, where)
+		if rate is not None and rate < 0:
+			_invalid(_("{0} cannot be negative.").format(where))
+		if rate is not None and rate > MAX_RATE:
+			_invalid(_("{0} is larger than {1}; check the figure.").format(where, MAX_RATE))
+		row.rate = rate
+
+
+def _to_date(value, fieldname: str) -> datetime.date | None:
+	if not value:
+		return None
+	if isinstance(value, datetime.datetime):
+		return value.date()
+	if isinstance(value, datetime.date):
+		return value
+	if isinstance(value, str):
+		text = value.strip()
+		if len(text) > 10 and text[10] in " T":
+			text = text[:10]
+		try:
+			return datetime.date.fromisoformat(text)
+		except ValueError:
+			pass
+	_invalid(
+		_("{0} ({1}) must be a date written YYYY-MM-DD, not {2}.").format(
+			_field_label("OC Order", fieldname), fieldname, frappe.bold(repr(value))
+		)
+	)
+
+
+def validate_dates(doc):
+	doc.order_date = _to_date(doc.order_date, "order_date")
+	doc.delivery_date = _to_date(doc.delivery_date, "delivery_date")
+	if doc.order_date and doc.delivery_date and doc.delivery_date < doc.order_date:
+		_invalid(
+			_("Delivery Date ({0}) cannot be before Order Date ({1}).").format(
+				doc.delivery_date.isoformat(), doc.order_date.isoformat()
+			)
+		)
+
+
+def validate_parties(doc):
+	if doc.customer and frappe.db.get_value("OC Customer", doc.customer, "disabled"):
+		_invalid(_("Customer {0} is disabled; orders cannot be entered for it.").format(doc.customer))
+
+
+def set_customer_defaults(doc):
+	"""Fill what the clerk left empty from the customer's master data."""
+	if not doc.customer:
+		return
+	customer = frappe.db.get_value(
+		"OC Customer",
+		doc.customer,
+		["payment_terms", "delivery_address", "contact_person", "phone", "email"],
+		as_dict=True,
+	)
+	for field, source in (
+		("payment_terms", "payment_terms"),
+		("delivery_address", "delivery_address"),
+		("contact_person", "contact_person"),
+		("contact_phone", "phone"),
+		("contact_email", "email"),
+	):
+		if not doc.get(field) and customer.get(source):
+			doc.set(field, customer.get(source))
+
+
+def set_item_details(doc):
+	"""Product details, reference prices, amounts and deviations, in a fixed number of queries."""
+	products = {
+		p.name: p
+		for p in frappe.get_all(
+			"OC Product",
+			filters={"name": ("in", [row.product for row in doc.items if row.product] or [""])},
+			fields=["name", "product_name", "specification", "uom", "disabled"],
+		)
+	}
+	prices = get_reference_prices(doc.customer, list(products))
+	for row in doc.items:
+		product = products.get(row.product)
+		if product and product.disabled:
+			_invalid(_("Row {0}: product {1} is disabled.").format(row.idx, row.product))
+		if product:
+			row.product_name = product.product_name
+			row.specification = row.specification or product.specification
+			row.uom = row.uom or product.uom
+		row.price_list_rate = prices.get(row.product) or 0
+		if not row.rate and row.price_list_rate:
+			row.rate = row.price_list_rate
+		row.amount = flt(flt(row.qty) * flt(row.rate), row.precision("amount"))
+		if row.amount > MAX_TOTAL:
+			_invalid(_("{0} is larger than {1}; check the figures.").format(_row_field(row, "amount"), MAX_TOTAL))
+		row.price_deviation_percent = (
+			flt((flt(row.rate) - row.price_list_rate) / row.price_list_rate * 100, 2)
+			if row.price_list_rate and row.rate
+			else 0
+		)
+
+
+def check_total(doc):
+	if flt(doc.grand_total) > MAX_TOTAL:
+		_invalid(_("Grand Total is larger than {0}; check the figures.").format(MAX_TOTAL))
+
+
+def missing_facts(doc) -> list[dict]:
+	"""The facts the clerk must still confirm, each with a message that names it."""
+	missing = []
+	tolerance = flt(frappe.db.get_single_value("OC Settings", "price_tolerance_percent"))
+
+	def add(fact, message, row=None):
+		missing.append({"fact": fact, "row": row, "message": message})
+
+	if not doc.customer:
+		add("customer", _("Customer"))
+	if not doc.items:
+		add("items", _("Items (product, quantity and unit price)"))
+	for row in doc.items:
+		if not row.product:
+			add("product", _("Row {0}: Product").format(row.idx), row.idx)
+		if not flt(row.qty):
+			add("qty", _("Row {0}: Quantity").format(row.idx), row.idx)
+		if not flt(row.rate):
+			add("rate", _("Row {0}: Unit Price").format(row.idx), row.idx)
+		needs_reason = abs(flt(row.price_deviation_percent)) > tolerance
+		if needs_reason and not (row.price_deviation_reason or "").strip():
+			add(
+				"price_deviation_reason",
+				_("Row {0}: Reason for the price deviation of {1}% from the reference price").format(
+					row.idx, row.price_deviation_percent
+				),
+				row.idx,
+			)
+	if not doc.delivery_date:
+		add("delivery_date", _("Delivery Date"))
+	if not (doc.payment_terms or "").strip():
+		add("payment_terms", _("Payment Terms"))
+	if not (doc.delivery_address or "").strip():
+		add("delivery_address", _("Delivery Address"))
+	return missing
+
+
+def _normalise(value):
+	if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+		return flt(value, 6)
+	if isinstance(value, datetime.date):
+		return value.isoformat()
+	return (str(value) if value is not None else "").strip()
+
+
+def content_fingerprint(doc) -> tuple:
+	"""What was ordered, for telling a content change from a workflow step."""
+	parent = tuple(_normalise(doc.get(field)) for field in CONTENT_FIELDS)
+	items = tuple(
+		tuple(
+			flt(row.get(f), 6) if f in ("qty", "rate") else _normalise(row.get(f)) for f in ITEM_CONTENT_FIELDS
+		)
+		for row in doc.get("items") or []
+	)
+	return parent, items
+
+
+def intake_key_of(doc) -> str | None:
+	ref = (doc.external_ref or "").strip()
+	return f"{doc.channel}:{ref}" if ref and doc.channel else None
+
+
+def queue_acknowledgement(doc):
+	"""Acknowledge receipt to the customer through Frappe's email queue, on the order's timeline."""
+	from frappe.core.doctype.communication.email import _make
+
+	subject = _("We have received your order {0}").format(doc.customer_po or doc.external_ref or doc.name)
+	message = frappe.render_template(
+		"order_clerk/templates/emails/order_acknowledgement.html", {"doc": doc, "received_on": now_datetime()}
+	)
+	communication = _make(
+		doctype=doc.doctype,
+		name=doc.name,
+		subject=subject,
+		content=message,
+		recipients=[doc.contact_email],
+		communication_medium="Email",
+		sent_or_received="Sent",
+		send_email=False,
+	)
+	frappe.sendmail(
+		recipients=[doc.contact_email],
+		subject=subject,
+		message=message,
+		reference_doctype=doc.doctype,
+		reference_name=doc.name,
+		communication=communication["name"],
+		delayed=True,
+	)

@@ -1,0 +1,284 @@
+# Copyright (c) 2026, order_clerk contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+
+from order_clerk import review
+from order_clerk.exceptions import (
+	DuplicateOrderError,
+	FrozenOrderError,
+	IllegalTransitionError,
+	IncompleteOrderError,
+	InvalidOrderDataError,
+	ReviewPermissionError,
+)
+from order_clerk.numbering import next_number
+from order_clerk.order_clerk.doctype.oc_order import intake
+from order_clerk.roles import ORDER_REVIEWER
+
+
+class OCOrder(Document):
+	# begin: auto-generated types
+	# end: auto-generated types
+
+	def __init__(self, *args, **kwargs):
+		# A malformed payload (a table that is not a list of rows, say) must be a clear 417,
+		# not the TypeError or ValueError that Frappe's constructor would raise.
+		try:
+			super().__init__(*args, **kwargs)
+		except (TypeError, ValueError, AttributeError) as e:
+			frappe.throw(
+				_("The order data is malformed: {0}").format(e), InvalidOrderDataError, title=_("Invalid Data")
+			)
+
+	# lifecycle
+
+	def before_insert(self):
+		self.check_duplicate_intake()
+
+	def validate(self):
+		intake.validate_numbers(self)
+		intake.validate_dates(self)
+		intake.validate_parties(self)
+		intake.set_customer_defaults(self)
+		intake.set_item_details(self)
+		self.set_totals()
+		self.update_clarification_log()
+		self.set_missing_facts()
+		self.track_preparers()
+		self.validate_review_step()
+		self.set_intake_key()
+		self.set_status()
+
+	def on_update(self):
+		if self.has_value_changed("workflow_state") and self.workflow_state == review.PENDING_REVIEW:
+			self.send_acknowledgement()
+
+	def before_submit(self):
+		self.check_approval()
+		self.workflow_state = review.APPROVED
+		self.approved_by = frappe.session.user
+		self.approved_on = now_datetime()
+		# Taken last, inside this transaction: a failed approval rolls the counter back.
+		settings = frappe.get_cached_doc("OC Settings")
+		self.order_no = next_number(
+			settings.order_no_prefix or "SO", getdate(nowdate()).year, cint(settings.order_no_digits) or 5
+		)
+		self.set_status()
+
+	def before_cancel(self):
+		if ORDER_REVIEWER not in frappe.get_roles():
+			frappe.throw(
+				_("Only an Order Reviewer may cancel an approved order."),
+				ReviewPermissionError,
+				title=_("Not Permitted"),
+			)
+		self.workflow_state = review.CANCELLED
+		# Frees the channel's external reference for a corrected order.
+		self.intake_key = None
+		self.set_status()
+
+	def on_cancel(self):
+		self.db_set("status", "Cancelled", update_modified=False)
+
+	# intake
+
+	def check_duplicate_intake(self):
+		key = intake.intake_key_of(self)
+		if not key:
+			return
+		existing = frappe.db.get_value("OC Order", {"intake_key": key}, "name", for_update=True)
+		if existing:
+			self.raise_duplicate(existing)
+
+	def raise_duplicate(self, existing: str):
+		frappe.throw(
+			_("Order {0} already has channel {1} and external reference {2}.").format(
+				existing, _(self.channel), self.external_ref
+			),
+			DuplicateOrderError,
+			title=_("Duplicate Order"),
+		)
+
+	def show_unique_validation_message(self, e):
+		# Two identical requests at once both pass check_duplicate_intake; the unique index
+		# stops the second, and it gets the same answer as a retry would.
+		if "intake_key" in str(e):
+			existing = frappe.db.get_value("OC Order", {"intake_key": self.intake_key}, "name", for_update=True)
+			self.raise_duplicate(existing or _("(being created)"))
+		super().show_unique_validation_message(e)
+
+	def set_intake_key(self):
+		self.intake_key = intake.intake_key_of(self) if self.docstatus < 2 else None
+
+	# amounts
+
+	def set_totals(self):
+		self.total_qty = sum(flt(row.qty) for row in self.items)
+		self.grand_total = sum(flt(row.amount) for row in self.items)
+		intake.check_total(self)
+
+	# completeness
+
+	def get_missing_facts(self) -> list[dict]:
+		return intake.missing_facts(self)
+
+	def set_missing_facts(self):
+		missing = self.get_missing_facts()
+		self.is_complete = 0 if missing else 1
+		self.missing_facts = "\n".join(fact["message"] for fact in missing)
+
+	def update_clarification_log(self):
+		before = {row.name: row for row in (self.get_doc_before_save() or frappe._dict()).get("clarifications", [])}
+		user, now = frappe.session.user, now_datetime()
+		for row in self.clarifications:
+			previous = before.get(row.name)
+			# Who asked and answered is recorded by the server, never taken from the client.
+			row.asked_by = previous.asked_by if previous else user
+			row.asked_on = previous.asked_on if previous else now
+			if previous and (previous.answer or "") == (row.answer or ""):
+				row.answered_by, row.answered_on = previous.answered_by, previous.answered_on
+			elif (row.answer or "").strip():
+				row.answered_by, row.answered_on = user, now
+			else:
+				row.answered_by = row.answered_on = None
+
+	# review
+
+	def track_preparers(self):
+		"""Record who changed the order's content; freeze it outside the editable states."""
+		before = self.get_doc_before_save()
+		if before and intake.content_fingerprint(before) == intake.content_fingerprint(self):
+			return
+		if before and before.workflow_state not in review.EDITABLE_STATES:
+			frappe.throw(
+				_("Order {0} is {1}: its content cannot change. Reject it to send it back to the clerk.").format(
+					self.name, _(before.workflow_state)
+				),
+				FrozenOrderError,
+	IllegalTransitionError,
+				title=_("Not Editable"),
+			)
+		makers = [u for u in (self.prepared_by or "").splitlines() if u.strip()]
+		if frappe.session.user not in makers:
+			makers.append(frappe.session.user)
+		self.prepared_by = "\n".join(makers)
+
+	def validate_review_step(self):
+		before = self.get_doc_before_save()
+		current = before.workflow_state if before else None
+		target = self.workflow_state or review.DRAFT
+		if not before:
+			if target != review.DRAFT:
+				frappe.throw(
+					_("A new order starts as {0}; use the workflow actions to move it.").format(_(review.DRAFT)),
+					IllegalTransitionError,
+				)
+			self.workflow_state = review.DRAFT
+			return
+		if current == target:
+			return
+		if review.STATE_DOCSTATUS.get(target) != self.docstatus:
+			# Approved and Cancelled are reached only by submitting or cancelling.
+			frappe.throw(
+				_("An order becomes {0} only through its workflow action.").format(_(target)),
+				IllegalTransitionError,
+			)
+		transition = review.find_transition(current, target)
+		getattr(self, f"on_{frappe.scrub(transition.action)}", lambda: None)()
+
+	def on_submit_for_review(self):
+		missing = self.get_missing_facts()
+		if missing:
+			frappe.throw(
+				_("Order {0} cannot go to review yet. Missing: {1}").format(
+					self.name, "; ".join(fact["message"] for fact in missing)
+				),
+				IncompleteOrderError,
+				title=_("Order Incomplete"),
+			)
+		self.submitted_for_review_by = frappe.session.user
+		self.submitted_for_review_on = now_datetime()
+		# The last rejection stays on the timeline; the next review starts with a clean slate.
+		self.rejection_reason = self.rejected_by = self.rejected_on = None
+
+	def on_request_clarification(self):
+		if not any(not (row.answer or "").strip() for row in self.clarifications):
+			frappe.throw(
+				_("Add the question you are asking to the clarification log first."),
+				IncompleteOrderError,
+				title=_("No Open Question"),
+			)
+
+	def on_clarified(self):
+		open_rows = [str(row.idx) for row in self.clarifications if not (row.answer or "").strip()]
+		if open_rows:
+			frappe.throw(
+				_("Record the answers to the open questions first (rows {0}).").format(", ".join(open_rows)),
+				IncompleteOrderError,
+				title=_("Open Questions"),
+			)
+
+	def on_reject(self):
+		if not (self.rejection_reason or "").strip():
+			frappe.throw(
+				_("Give the reason for rejecting order {0} in Rejection Reason.").format(self.name),
+				IncompleteOrderError,
+				title=_("Reason Required"),
+			)
+		self.rejected_by = frappe.session.user
+		self.rejected_on = now_datetime()
+		self.add_comment("Comment", _("Rejected: {0}").format(self.rejection_reason))
+
+	def check_approval(self):
+		"""Every path to docstatus 1 is an approval and passes the same checks."""
+		before = self.get_doc_before_save()
+		current = before.workflow_state if before else None
+		if current != review.PENDING_REVIEW:
+			frappe.throw(
+				_("Order {0} is {1}; only an order pending review can be approved.").format(
+					self.name, _(current or review.DRAFT)
+				),
+				IllegalTransitionError,
+				title=_("Not Allowed"),
+			)
+		review.find_transition(review.PENDING_REVIEW, review.APPROVED)
+		review.check_checker(self, review.APPROVE)
+		missing = self.get_missing_facts()
+		if missing:
+			frappe.throw(
+				_("Order {0} cannot be approved. Missing: {1}").format(
+					self.name, "; ".join(fact["message"] for fact in missing)
+				),
+				IncompleteOrderError,
+			)
+
+	# status
+
+	def set_status(self):
+		if self.docstatus == 2:
+			self.status = "Cancelled"
+		elif self.docstatus == 1:
+			self.status = self.status if self.status not in (None, "", "Draft") else "To Ship"
+		else:
+			self.status = "Draft"
+
+	# notifications
+
+	def send_acknowledgement(self):
+		if self.acknowledged_on or not self.contact_email:
+			return
+		if not cint(frappe.db.get_single_value("OC Settings", "send_acknowledgement")):
+			return
+		intake.queue_acknowledgement(self)
+		self.db_set("acknowledged_on", now_datetime(), update_modified=False)
+
+
+@frappe.whitelist()
+def get_missing_facts(order: str) -> list[dict]:
+	doc = frappe.get_doc("OC Order", order)
+	doc.check_permission("read")
+	return doc.get_missing_facts()

@@ -1,0 +1,56 @@
+# Shared settings and helpers of scripts/setup.sh and scripts/test.sh.
+# shellcheck shell=bash
+
+BENCH_USER=${BENCH_USER:-frappe}
+BENCH_HOME=$(getent passwd "$BENCH_USER" | cut -d: -f6 || true)
+BENCH_HOME=${BENCH_HOME:-/home/$BENCH_USER}
+BENCH_DIR=${BENCH_DIR:-$BENCH_HOME/order-clerk-bench}
+BENCH_CLI_DIR=${BENCH_CLI_DIR:-$BENCH_HOME/.bench-cli/bin}
+BENCH_CLI=$BENCH_CLI_DIR/bench
+SITE=${SITE:-order-clerk.localhost}
+FRAPPE_BRANCH=${FRAPPE_BRANCH:-version-15}
+ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}
+DEMO_PASSWORD=${DEMO_PASSWORD:-Demo-Order-1}
+DB_ADMIN_USER=${DB_ADMIN_USER:-order_clerk_admin}
+REDIS_PORT=${REDIS_PORT:-6379}
+export BENCH_USER BENCH_DIR SITE DEMO_PASSWORD
+
+say() { printf '==> %s\n' "$*" >&2; }
+fail() {
+	printf 'ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	elif sudo -n true 2>/dev/null; then
+		sudo -n "$@"
+	else
+		fail "This step needs root: run as root or with password-less sudo ($*)."
+	fi
+}
+
+# Runs a command as the bench user, keeping the variables the scripts pass on.
+as_bench() {
+	if [ "$(id -un)" = "$BENCH_USER" ]; then
+		"$@"
+	else
+		as_root runuser -u "$BENCH_USER" -- env HOME="$BENCH_HOME" PATH="$BENCH_CLI_DIR:$PATH" \
+			BENCH_DIR="$BENCH_DIR" SITE="$SITE" DEMO_PASSWORD="$DEMO_PASSWORD" CI="${CI:-}" "$@"
+	fi
+}
+
+bench_in_dir() {
+	as_bench bash -c 'cd "$0" && exec "$@"' "$BENCH_DIR" "$BENCH_CLI" "$@"
+}
+
+wait_for() {
+	local what=$1
+	shift
+	for _ in $(seq 1 30); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	fail "$what did not start."
+}
