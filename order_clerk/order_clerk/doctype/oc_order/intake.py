@@ -126,7 +126,15 @@ def validate_dates(doc):
 
 
 def validate_parties(doc):
-	if doc.customer and frappe.db.get_value("OC Customer", doc.customer, "disabled"):
+	# Frappe 15 lets an unknown link through when the link has fields fetched from it.
+	if not doc.customer:
+		return
+	disabled = frappe.db.get_value("OC Customer", doc.customer, "disabled")
+	if disabled is None:
+		frappe.throw(
+			_("Customer {0} does not exist.").format(frappe.bold(doc.customer)), frappe.LinkValidationError
+		)
+	if disabled:
 		_invalid(_("Customer {0} is disabled; orders cannot be entered for it.").format(doc.customer))
 
 
@@ -164,6 +172,11 @@ def set_item_details(doc):
 	prices = get_reference_prices(doc.customer, list(products))
 	for row in doc.items:
 		product = products.get(row.product)
+		if row.product and not product:
+			frappe.throw(
+				_("Row {0}: product {1} does not exist.").format(row.idx, frappe.bold(row.product)),
+				frappe.LinkValidationError,
+			)
 		if product and product.disabled:
 			_invalid(_("Row {0}: product {1} is disabled.").format(row.idx, row.product))
 		if product:
@@ -250,9 +263,24 @@ def intake_key_of(doc) -> str | None:
 	return f"{doc.channel}:{ref}" if ref and doc.channel else None
 
 
-def queue_acknowledgement(doc):
-	"""Acknowledge receipt to the customer through Frappe's email queue, on the order's timeline."""
+def queue_acknowledgement(doc) -> bool:
+	"""Acknowledge receipt to the customer through Frappe's email queue, on the order's timeline.
+
+	Returns False, and tells the user, when the site has no outgoing email account: the order
+	still goes to review, and the acknowledgement is tried again on the next submission.
+	"""
 	from frappe.core.doctype.communication.email import _make
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
+	if not EmailAccount.find_outgoing():
+		frappe.msgprint(
+			_("No acknowledgement was emailed to {0}: the site has no outgoing email account.").format(
+				doc.contact_email
+			),
+			indicator="orange",
+			alert=True,
+		)
+		return False
 
 	subject = _("We have received your order {0}").format(doc.customer_po or doc.external_ref or doc.name)
 	message = frappe.render_template(
@@ -277,3 +305,4 @@ def queue_acknowledgement(doc):
 		communication=communication["name"],
 		delayed=True,
 	)
+	return True

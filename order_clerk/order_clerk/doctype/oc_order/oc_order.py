@@ -159,7 +159,6 @@ class OCOrder(Document):
 					self.name, _(before.workflow_state)
 				),
 				FrozenOrderError,
-	IllegalTransitionError,
 				title=_("Not Editable"),
 			)
 		makers = [u for u in (self.prepared_by or "").splitlines() if u.strip()]
@@ -273,8 +272,8 @@ class OCOrder(Document):
 			return
 		if not cint(frappe.db.get_single_value("OC Settings", "send_acknowledgement")):
 			return
-		intake.queue_acknowledgement(self)
-		self.db_set("acknowledged_on", now_datetime(), update_modified=False)
+		if intake.queue_acknowledgement(self):
+			self.db_set("acknowledged_on", now_datetime(), update_modified=False)
 
 
 @frappe.whitelist()

@@ -1,0 +1,137 @@
+"""Fixtures: a connection to the real site, and a real web server for REST tests.
+
+In-process tests run inside one database transaction each and roll it back at the end.
+REST tests talk to a gunicorn process that this session starts on 127.0.0.1; the records
+they need are committed (the server can only see committed data), with unique names, so runs
+never collide.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import frappe
+import pytest
+import requests
+
+from tests.utils import Api, make_api_user
+
+SITE = os.environ.get("OC_TEST_SITE", "order-clerk.localhost")
+BENCH_DIR = os.environ.get("OC_BENCH_DIR") or os.path.abspath(
+	os.path.join(os.path.dirname(frappe.__file__), "..", "..", "..")
+)
+SITES_PATH = os.path.join(BENCH_DIR, "sites")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_connection():
+	os.chdir(SITES_PATH)
+	frappe.init(site=SITE, sites_path=SITES_PATH)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	yield
+	frappe.db.rollback()
+	frappe.destroy()
+
+
+@pytest.fixture(autouse=True)
+def rollback_after_test():
+	frappe.set_user("Administrator")
+	yield
+	frappe.db.rollback()
+	frappe.local.message_log = []
+	frappe.set_user("Administrator")
+
+
+def _free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+	"""A gunicorn process serving the site on 127.0.0.1, for the whole session."""
+	port = _free_port()
+	log_path = os.path.join(os.environ.get("OC_TEST_OUTPUT") or BENCH_DIR, "test-server.log")
+	log = open(log_path, "w")
+	process = subprocess.Popen(
+		[
+			os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+			"--bind",
+			f"127.0.0.1:{port}",
+			"--workers",
+			"3",
+			"--timeout",
+			"120",
+			"frappe.app:application",
+		],
+		cwd=SITES_PATH,
+		stdout=log,
+		stderr=subprocess.STDOUT,
+	)
+	base_url = f"http://127.0.0.1:{port}"
+	deadline = time.monotonic() + 60
+	while True:
+		try:
+			ping = requests.get(f"{base_url}/api/method/ping", headers={"Host": SITE}, timeout=5)
+			if ping.status_code == 200:
+				break
+		except requests.ConnectionError:
+			pass
+		if process.poll() is not None or time.monotonic() > deadline:
+			process.kill()
+			pytest.fail(f"The test server did not start; see {log_path}")
+		time.sleep(0.3)
+	yield base_url
+	process.terminate()
+	try:
+		process.wait(timeout=20)
+	except subprocess.TimeoutExpired:
+		process.kill()
+	log.close()
+
+
+ROLE_PROFILES = {
+	"clerk": ["Order Clerk"],
+	"clerk2": ["Order Clerk"],
+	"reviewer": ["Order Reviewer"],
+	"reviewer2": ["Order Reviewer"],
+	"clerk_reviewer": ["Order Clerk", "Order Reviewer"],
+	"warehouse": ["Warehouse Operator"],
+	"finance": ["Finance Officer"],
+	"integrator": ["Order Integrator"],
+	"integrator2": ["Order Integrator"],
+	"norole": [],
+}
+
+
+@pytest.fixture(scope="session")
+def credentials():
+	"""One user per role profile with API keys, made once for the session.
+
+	Committed: tests roll back their own transaction, and the REST server process can only
+	see committed users. The names are unique, so runs never collide.
+	"""
+	made = {profile: make_api_user(roles) for profile, roles in ROLE_PROFILES.items()}
+	frappe.db.commit()
+	return made
+
+
+@pytest.fixture
+def people(credentials):
+	"""The session's users by profile, for in-process tests: people.clerk is an email."""
+	return frappe._dict({profile: creds[0] for profile, creds in credentials.items()})
+
+
+@pytest.fixture(scope="session")
+def rest_users(server, credentials):
+	"""The same users as REST clients with token auth."""
+	return {profile: Api(server, SITE, *creds) for profile, creds in credentials.items()}
+
+
+@pytest.fixture(scope="session")
+def guest(server):
+	return Api(server, SITE)

@@ -1,0 +1,156 @@
+"""Factories for test records and a small client for the REST API."""
+
+import json
+import uuid
+
+import frappe
+import requests
+from frappe.utils import add_days, nowdate
+
+
+def unique(prefix: str) -> str:
+	return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def make_user(roles: list[str]) -> str:
+	email = f"{unique('oc-test')}@test.example.com"
+	user = frappe.get_doc(
+		{"doctype": "User", "email": email, "first_name": "Test", "send_welcome_email": 0}
+	)
+	user.insert(ignore_permissions=True)
+	if roles:
+		user.add_roles(*roles)
+	return email
+
+
+def make_api_user(roles: list[str]) -> tuple[str, str, str]:
+	"""A user with an API key and secret; returns (email, key, secret)."""
+	email = make_user(roles)
+	user = frappe.get_doc("User", email)
+	key, secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
+	user.api_key = key
+	user.api_secret = secret
+	user.save(ignore_permissions=True)
+	return email, key, secret
+
+
+def make_product(rate: float = 100, **kwargs) -> str:
+	code = kwargs.pop("product_code", None) or unique("P")
+	frappe.get_doc(
+		{
+			"doctype": "OC Product",
+			"product_code": code,
+			"product_name": kwargs.pop("product_name", f"Product {code}"),
+			"specification": kwargs.pop("specification", "M8x30"),
+			"uom": kwargs.pop("uom", "PCS"),
+			"standard_rate": rate,
+			**kwargs,
+		}
+	).insert(ignore_permissions=True)
+	return code
+
+
+def make_customer(**kwargs) -> str:
+	name = kwargs.pop("customer_name", None) or unique("Customer")
+	frappe.get_doc(
+		{
+			"doctype": "OC Customer",
+			"customer_name": name,
+			"contact_person": "Zhang Wei",
+			"phone": "13800000000",
+			"email": kwargs.pop("email", "buyer@customer.example.com"),
+			"payment_terms": "Net 30",
+			"delivery_address": "88 Zhangjiang Road, Shanghai",
+			**kwargs,
+		}
+	).insert(ignore_permissions=True)
+	return name
+
+
+def order_payload(customer: str, product: str, **kwargs) -> dict:
+	"""A complete order: every one of the seven facts is given."""
+	payload = {
+		"doctype": "OC Order",
+		"channel": "Phone",
+		"customer": customer,
+		"order_date": nowdate(),
+		"delivery_date": add_days(nowdate(), 14),
+		"items": [{"product": product, "qty": 10, "rate": 100}],
+	}
+	payload.update(kwargs)
+	return payload
+
+
+def make_order(customer: str | None = None, product: str | None = None, **kwargs):
+	customer = customer or make_customer()
+	product = product or make_product()
+	return frappe.get_doc(order_payload(customer, product, **kwargs)).insert()
+
+
+class Api:
+	"""A REST client for one user (token auth), or a guest when no key is given."""
+
+	def __init__(self, base_url: str, site: str, user: str | None = None, key=None, secret=None):
+		self.base_url = base_url
+		self.user = user
+		self.session = requests.Session()
+		self.session.headers["Host"] = site
+		self.session.headers["Accept"] = "application/json"
+		if key:
+			self.session.headers["Authorization"] = f"token {key}:{secret}"
+
+	def request(self, method: str, path: str, **kwargs) -> requests.Response:
+		return self.session.request(method, f"{self.base_url}{path}", timeout=60, **kwargs)
+
+	def get(self, path, **params):
+		return self.request("GET", path, params=params)
+
+	def post(self, path, data: dict):
+		return self.request("POST", path, json=data)
+
+	def put(self, path, data: dict):
+		return self.request("PUT", path, json=data)
+
+	def create_order(self, payload: dict):
+		return self.post("/api/resource/OC Order", payload)
+
+	def get_order(self, name: str):
+		return self.get(f"/api/resource/OC Order/{name}")
+
+	def apply(self, name: str, action: str):
+		return self.post(
+			"/api/method/frappe.model.workflow.apply_workflow",
+			{"doc": {"doctype": "OC Order", "name": name}, "action": action},
+		)
+
+
+def server_messages(response) -> str:
+	"""The text of the messages Frappe returns with an error, for asserting on."""
+	body = response.json()
+	messages = [json.loads(m).get("message", "") for m in json.loads(body.get("_server_messages") or "[]")]
+	return " | ".join([*messages, body.get("exception") or "", body.get("message") or ""])
+
+
+def act(name: str, action: str):
+	"""Apply a workflow action the way the desk's Actions menu does, as the current user."""
+	from frappe.model.workflow import apply_workflow
+
+	return apply_workflow({"doctype": "OC Order", "name": name}, action)
+
+
+class QueryCounter:
+	"""Counts the SQL statements run inside a `with` block."""
+
+	def __enter__(self):
+		self.count = 0
+		self._sql = frappe.db.sql
+
+		def counting_sql(*args, **kwargs):
+			self.count += 1
+			return self._sql(*args, **kwargs)
+
+		frappe.db.sql = counting_sql
+		return self
+
+	def __exit__(self, *exc):
+		frappe.db.sql = self._sql
