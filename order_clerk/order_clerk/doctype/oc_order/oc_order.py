@@ -24,11 +24,11 @@ class OCOrder(Document):
 	# begin: auto-generated types
 	# end: auto-generated types
 
-	def __init__(self, *args, **kwargs):
-		# A malformed payload (a table that is not a list of rows, say) must be a clear 417,
-		# not the TypeError or ValueError that Frappe's constructor would raise.
+	def update(self, d):
+		# Used by the constructor and by REST creates: a malformed payload (a table that is
+		# not a list of rows, say) must be a clear 417, not a TypeError from deep inside.
 		try:
-			super().__init__(*args, **kwargs)
+			return super().update(d)
 		except (TypeError, ValueError, AttributeError) as e:
 			frappe.throw(
 				_("The order data is malformed: {0}").format(e), InvalidOrderDataError, title=_("Invalid Data")
@@ -90,7 +90,9 @@ class OCOrder(Document):
 		key = intake.intake_key_of(self)
 		if not key:
 			return
-		existing = frappe.db.get_value("OC Order", {"intake_key": key}, "name", for_update=True)
+		# A plain read: a locking one here would deadlock two identical requests, and the
+		# unique index settles that race anyway (see show_unique_validation_message).
+		existing = frappe.db.get_value("OC Order", {"intake_key": key}, "name")
 		if existing:
 			self.raise_duplicate(existing)
 
@@ -107,6 +109,8 @@ class OCOrder(Document):
 		# Two identical requests at once both pass check_duplicate_intake; the unique index
 		# stops the second, and it gets the same answer as a retry would.
 		if "intake_key" in str(e):
+			# A locking read sees the other request's order, committed after this
+			# transaction's snapshot was taken.
 			existing = frappe.db.get_value("OC Order", {"intake_key": self.intake_key}, "name", for_update=True)
 			self.raise_duplicate(existing or _("(being created)"))
 		super().show_unique_validation_message(e)
