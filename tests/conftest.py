@@ -110,12 +110,12 @@ ROLE_PROFILES = {
 
 @pytest.fixture(scope="session")
 def credentials():
-	"""One user per role profile with API keys, made once for the session.
+	"""One user per role profile with API keys, set up once for the session.
 
 	Committed: tests roll back their own transaction, and the REST server process can only
-	see committed users. The names are unique, so runs never collide.
+	see committed users.
 	"""
-	made = {profile: make_api_user(roles) for profile, roles in ROLE_PROFILES.items()}
+	made = {profile: make_api_user(profile, roles) for profile, roles in ROLE_PROFILES.items()}
 	frappe.db.commit()
 	return made
 

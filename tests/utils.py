@@ -23,10 +23,20 @@ def make_user(roles: list[str]) -> str:
 	return email
 
 
-def make_api_user(roles: list[str]) -> tuple[str, str, str]:
-	"""A user with an API key and secret; returns (email, key, secret)."""
-	email = make_user(roles)
+def make_api_user(profile: str, roles: list[str]) -> tuple[str, str, str]:
+	"""The test user of a role profile, with exactly these roles and fresh API keys.
+
+	Kept from run to run (Frappe throttles user creation), reset every time.
+	Returns (email, key, secret).
+	"""
+	email = f"oc-test-{profile.replace('_', '-')}@test.example.com"
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": profile, "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
 	user = frappe.get_doc("User", email)
+	user.set("roles", [{"role": role} for role in roles])
+	user.enabled = 1
 	key, secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
 	user.api_key = key
 	user.api_secret = secret
