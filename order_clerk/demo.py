@@ -25,8 +25,22 @@ DEMO_USERS = {
 }
 
 DEMO_CUSTOMERS = (
-	("华东机电有限公司", "张伟", "13800000001", "zhang.wei@example.com", "上海市浦东新区张江路88号", "月结30天"),
-	("Shenzhen Bright Trading Co.", "Li Na", "13800000002", "li.na@example.com", "深圳市南山区科技园1号", "款到发货"),
+	(
+		"华东机电有限公司",
+		"张伟",
+		"13800000001",
+		"zhang.wei@example.com",
+		"上海市浦东新区张江路88号",
+		"月结30天",
+	),
+	(
+		"Shenzhen Bright Trading Co.",
+		"Li Na",
+		"13800000002",
+		"li.na@example.com",
+		"深圳市南山区科技园1号",
+		"款到发货",
+	),
 )
 
 DEMO_PRODUCTS = (
@@ -37,6 +51,7 @@ DEMO_PRODUCTS = (
 
 
 def setup_demo():
+	setup_system()
 	password = os.environ.get("DEMO_PASSWORD") or "Demo-Order-1"
 	for email, (first, last, roles) in DEMO_USERS.items():
 		if frappe.db.exists("User", email):
@@ -79,3 +94,21 @@ def setup_demo():
 					"standard_rate": rate,
 				}
 			).insert(ignore_permissions=True)
+
+
+def setup_system():
+	"""Regional settings of a Chinese order desk, in place of the setup wizard on a fresh site."""
+	if frappe.db.get_single_value("System Settings", "setup_complete"):
+		return
+	for field, value in (
+		("time_zone", "Asia/Shanghai"),
+		("date_format", "yyyy-mm-dd"),
+		("time_format", "HH:mm:ss"),
+		("number_format", "#,###.##"),
+		("float_precision", "3"),
+		("currency_precision", "2"),
+		("first_day_of_the_week", "Monday"),
+		("setup_complete", 1),
+	):
+		frappe.db.set_single_value("System Settings", field, value)
+	frappe.clear_cache()

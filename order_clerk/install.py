@@ -27,9 +27,9 @@ def ensure_setup():
 def ensure_roles():
 	for role_name, desk_access in ALL_ROLES.items():
 		if not frappe.db.exists("Role", role_name):
-			frappe.get_doc(
-				{"doctype": "Role", "role_name": role_name, "desk_access": desk_access}
-			).insert(ignore_permissions=True)
+			frappe.get_doc({"doctype": "Role", "role_name": role_name, "desk_access": desk_access}).insert(
+				ignore_permissions=True
+			)
 
 
 def ensure_workflow():

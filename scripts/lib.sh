@@ -13,6 +13,7 @@ ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}
 DEMO_PASSWORD=${DEMO_PASSWORD:-Demo-Order-1}
 DB_ADMIN_USER=${DB_ADMIN_USER:-order_clerk_admin}
 REDIS_PORT=${REDIS_PORT:-6379}
+BENCH_PATH="$BENCH_CLI_DIR:/usr/local/bin:/usr/bin:/bin"
 export BENCH_USER BENCH_DIR SITE DEMO_PASSWORD
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -36,7 +37,8 @@ as_bench() {
 	if [ "$(id -un)" = "$BENCH_USER" ]; then
 		"$@"
 	else
-		as_root runuser -u "$BENCH_USER" -- env HOME="$BENCH_HOME" PATH="$BENCH_CLI_DIR:$PATH" \
+		# A clean PATH: the caller's may lead to interpreters the bench user cannot run.
+		as_root runuser -u "$BENCH_USER" -- env HOME="$BENCH_HOME" PATH="$BENCH_PATH" \
 			BENCH_DIR="$BENCH_DIR" SITE="$SITE" DEMO_PASSWORD="$DEMO_PASSWORD" CI="${CI:-}" "$@"
 	fi
 }

@@ -110,7 +110,11 @@ ensure_bench() {
 	if [ -e "$BENCH_DIR" ] && [ -n "$(ls -A "$BENCH_DIR" 2>/dev/null)" ]; then
 		fail "$BENCH_DIR exists but holds no complete bench. Move it away or set BENCH_DIR."
 	fi
-	local args=(init --frappe-branch "$FRAPPE_BRANCH" --python "$(command -v python3)" --no-backups
+	local python
+	python=$(as_bench bash -c 'command -v python3')
+	as_bench "$python" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' ||
+		fail "Frappe 15 needs Python 3.10 to 3.12; $python is another version."
+	local args=(init --frappe-branch "$FRAPPE_BRANCH" --python "$python" --no-backups
 		--skip-redis-config-generation)
 	if [ -n "${FRAPPE_PATH:-}" ]; then
 		FRAPPE_PATH=$(cd "$FRAPPE_PATH" && pwd)
@@ -124,6 +128,7 @@ ensure_bench() {
 	say "Creating the bench in $BENCH_DIR (Frappe $FRAPPE_BRANCH); this takes a while"
 	as_root mkdir -p "$(dirname "$BENCH_DIR")"
 	if ! as_bench env GIT_TERMINAL_PROMPT=0 "$BENCH_CLI" "${args[@]}" "$BENCH_DIR" </dev/null; then
+		as_root rm -rf "$BENCH_DIR"
 		fail "bench init failed. Without access to Frappe's git repository, pass a local clone as FRAPPE_PATH."
 	fi
 }

@@ -114,7 +114,9 @@ def test_disabled_customer_and_product_are_refused(clerk):
 	product = make_product()
 	disabled_product = make_product(disabled=1)
 	frappe.set_user(clerk)
-	insert_refused(order_payload(disabled_customer, product), InvalidOrderDataError, disabled_customer, "disabled")
+	insert_refused(
+		order_payload(disabled_customer, product), InvalidOrderDataError, disabled_customer, "disabled"
+	)
 	payload = order_payload(customer, product, items=[{"product": disabled_product, "qty": 1, "rate": 1}])
 	insert_refused(payload, InvalidOrderDataError, "Row 1", disabled_product, "disabled")
 
@@ -136,7 +138,10 @@ def test_reference_price_fills_missing_rate_and_customer_price_wins(clerk):
 	order = frappe.get_doc(
 		order_payload(customer, product, items=[{"product": product, "qty": 2}, {"product": other, "qty": 1}])
 	).insert()
-	assert [(row.price_list_rate, row.rate, row.amount) for row in order.items] == [(90, 90, 180), (40, 40, 40)]
+	assert [(row.price_list_rate, row.rate, row.amount) for row in order.items] == [
+		(90, 90, 180),
+		(40, 40, 40),
+	]
 	assert order.items[0].specification == "M8x30"
 	assert order.items[0].uom == "PCS"
 
@@ -182,7 +187,11 @@ def test_each_missing_fact_blocks_review(masters, clerk):
 	order.delivery_address = ""
 	order.delivery_date = None
 	order.save()
-	assert [f["fact"] for f in order.get_missing_facts()] == ["delivery_date", "payment_terms", "delivery_address"]
+	assert [f["fact"] for f in order.get_missing_facts()] == [
+		"delivery_date",
+		"payment_terms",
+		"delivery_address",
+	]
 	order.reload()
 	order.items[0].product = None
 	order.items[0].rate = 0
@@ -212,7 +221,9 @@ def test_customer_defaults_fill_empty_fields(masters, clerk):
 def test_clarification_log_records_who_and_when(masters, clerk, people):
 	customer, product = masters
 	order = make_order(customer, product)
-	order.append("clarifications", {"question": "Which colour?", "asked_to": "buyer", "asked_by": "Administrator"})
+	order.append(
+		"clarifications", {"question": "Which colour?", "asked_to": "buyer", "asked_by": "Administrator"}
+	)
 	order.save()
 	row = order.clarifications[0]
 	assert row.asked_by == clerk and row.asked_on
@@ -239,10 +250,13 @@ def test_acknowledgement_is_queued_once_and_on_the_timeline(masters, clerk, peop
 		fields=["name", "message"],
 	)
 	assert len(queued) == 1
-	recipients = frappe.get_all("Email Queue Recipient", filters={"parent": queued[0].name}, pluck="recipient")
+	recipients = frappe.get_all(
+		"Email Queue Recipient", filters={"parent": queued[0].name}, pluck="recipient"
+	)
 	assert recipients == ["buyer@customer.example.com"]
 	assert frappe.db.exists(
-		"Communication", {"reference_doctype": "OC Order", "reference_name": order.name, "sent_or_received": "Sent"}
+		"Communication",
+		{"reference_doctype": "OC Order", "reference_name": order.name, "sent_or_received": "Sent"},
 	)
 	assert frappe.db.get_value("OC Order", order.name, "acknowledged_on")
 
@@ -254,7 +268,9 @@ def test_acknowledgement_is_queued_once_and_on_the_timeline(masters, clerk, peop
 	act(order.name, "Reject")
 	frappe.set_user(clerk)
 	act(order.name, "Submit for Review")
-	assert frappe.db.count("Email Queue", {"reference_doctype": "OC Order", "reference_name": order.name}) == 1
+	assert (
+		frappe.db.count("Email Queue", {"reference_doctype": "OC Order", "reference_name": order.name}) == 1
+	)
 
 
 def test_no_acknowledgement_without_an_email(clerk):
@@ -264,7 +280,9 @@ def test_no_acknowledgement_without_an_email(clerk):
 	frappe.set_user(clerk)
 	order = make_order(customer, product)
 	act(order.name, "Submit for Review")
-	assert not frappe.db.exists("Email Queue", {"reference_doctype": "OC Order", "reference_name": order.name})
+	assert not frappe.db.exists(
+		"Email Queue", {"reference_doctype": "OC Order", "reference_name": order.name}
+	)
 
 
 def test_query_count_grows_by_a_small_constant_per_line(masters, clerk):

@@ -22,7 +22,9 @@ def orders(people):
 	frappe.set_user(people.reviewer)
 	act(approved.name, "Approve")
 	frappe.set_user("Administrator")
-	return frappe._dict(draft=frappe.get_doc("OC Order", draft.name), approved=frappe.get_doc("OC Order", approved.name))
+	return frappe._dict(
+		draft=frappe.get_doc("OC Order", draft.name), approved=frappe.get_doc("OC Order", approved.name)
+	)
 
 
 # Row level: may the profile read a draft, and an approved order?
@@ -82,10 +84,14 @@ def test_warehouse_and_finance_list_only_approved_orders(orders, people):
 	names = [orders.draft.name, orders.approved.name]
 	for profile in ("warehouse", "finance"):
 		frappe.set_user(people[profile])
-		assert frappe.get_list("OC Order", filters={"name": ("in", names)}, pluck="name") == [orders.approved.name]
+		assert frappe.get_list("OC Order", filters={"name": ("in", names)}, pluck="name") == [
+			orders.approved.name
+		]
 	for profile in ("clerk", "reviewer"):
 		frappe.set_user(people[profile])
-		assert sorted(frappe.get_list("OC Order", filters={"name": ("in", names)}, pluck="name")) == sorted(names)
+		assert sorted(frappe.get_list("OC Order", filters={"name": ("in", names)}, pluck="name")) == sorted(
+			names
+		)
 
 
 def test_master_data_permissions(people):
@@ -111,8 +117,12 @@ def rest_orders(rest_users):
 	customer, product = make_customer(), make_product()
 	frappe.db.commit()  # seen by the server process
 	clerk, reviewer = rest_users["clerk"], rest_users["reviewer"]
-	payload = {"channel": "Email", "customer": customer, "delivery_date": "2099-01-01",
-		"items": [{"product": product, "qty": 2, "rate": 100}]}
+	payload = {
+		"channel": "Email",
+		"customer": customer,
+		"delivery_date": "2099-01-01",
+		"items": [{"product": product, "qty": 2, "rate": 100}],
+	}
 	draft = clerk.create_order(payload).json()["data"]["name"]
 	approved = clerk.create_order(payload).json()["data"]["name"]
 	assert clerk.apply(approved, "Submit for Review").status_code == 200
@@ -162,7 +172,9 @@ def test_roles_cannot_act_beyond_their_own(rest_users, rest_orders, profile):
 	api = rest_users[profile]
 	if profile != "reviewer":
 		assert api.apply(rest_orders.approved, "Cancel").status_code in (403, 417)
-	response = api.post("/api/resource/OC Product", {"product_code": "X-" + profile, "product_name": "x", "uom": "PCS"})
+	response = api.post(
+		"/api/resource/OC Product", {"product_code": "X-" + profile, "product_name": "x", "uom": "PCS"}
+	)
 	assert response.status_code == 403
 	if profile != "integrator":
 		response = api.create_order({"channel": "Phone", "customer": rest_orders.customer})
@@ -173,8 +185,12 @@ def test_roles_cannot_act_beyond_their_own(rest_users, rest_orders, profile):
 @pytest.mark.parametrize("profile", ["norole", "guest"])
 def test_guest_and_user_without_roles_are_refused(rest_users, guest, rest_orders, profile):
 	api = guest if profile == "guest" else rest_users[profile]
-	for path in (f"/api/resource/OC Order/{rest_orders.approved}", "/api/resource/OC Order",
-			f"/api/resource/OC Customer/{rest_orders.customer}", "/api/resource/OC Settings/OC Settings"):
+	for path in (
+		f"/api/resource/OC Order/{rest_orders.approved}",
+		"/api/resource/OC Order",
+		f"/api/resource/OC Customer/{rest_orders.customer}",
+		"/api/resource/OC Settings/OC Settings",
+	):
 		assert api.get(path).status_code == 403, path
 	assert api.create_order({"channel": "Phone", "customer": rest_orders.customer}).status_code == 403
 	response = api.apply(rest_orders.draft, "Submit for Review")

@@ -31,7 +31,9 @@ def payload(masters, **kwargs):
 
 def db_row(name, *fields):
 	frappe.db.rollback()  # a fresh snapshot: see what the server committed
-	return frappe.db.get_value("OC Order", name, list(fields) or ["workflow_state", "docstatus", "order_no"], as_dict=True)
+	return frappe.db.get_value(
+		"OC Order", name, list(fields) or ["workflow_state", "docstatus", "order_no"], as_dict=True
+	)
 
 
 def count_orders(external_ref):
@@ -54,7 +56,9 @@ def pending_order(api, masters, **kwargs):
 
 def test_integrator_flow_with_token_auth(rest_users, masters):
 	integrator, reviewer = rest_users["integrator"], rest_users["reviewer"]
-	order = created(integrator, payload(masters, items=[{"product": masters[1], "qty": 4, "rate": 100, "amount": 1}]))
+	order = created(
+		integrator, payload(masters, items=[{"product": masters[1], "qty": 4, "rate": 100, "amount": 1}])
+	)
 	assert order["workflow_state"] == "Draft"
 	assert order["grand_total"] == 400
 	assert order["is_complete"] == 1
@@ -70,7 +74,11 @@ def test_integrator_flow_with_token_auth(rest_users, masters):
 	response = integrator.get_order(order["name"])
 	assert response.status_code == 200
 	approved = response.json()["data"]
-	assert (approved["workflow_state"], approved["docstatus"], approved["status"]) == ("Approved", 1, "To Ship")
+	assert (approved["workflow_state"], approved["docstatus"], approved["status"]) == (
+		"Approved",
+		1,
+		"To Ship",
+	)
 	assert approved["order_no"].startswith("SO-")
 
 	# The integrator reads only its own orders.
@@ -161,20 +169,41 @@ def maker_paths(name, doc):
 	approved = {**doc, "workflow_state": "Approved"}
 	submitted = {**doc, "docstatus": 1}
 	return [
-		("apply_workflow", "POST", "/api/method/frappe.model.workflow.apply_workflow",
-		 {"doc": {"doctype": "OC Order", "name": name}, "action": "Approve"}),
+		(
+			"apply_workflow",
+			"POST",
+			"/api/method/frappe.model.workflow.apply_workflow",
+			{"doc": {"doctype": "OC Order", "name": name}, "action": "Approve"},
+		),
 		("PUT workflow_state", "PUT", f"/api/resource/OC Order/{name}", {"workflow_state": "Approved"}),
 		("PUT docstatus", "PUT", f"/api/resource/OC Order/{name}", {"docstatus": 1}),
 		("PUT both", "PUT", f"/api/resource/OC Order/{name}", {"docstatus": 1, "workflow_state": "Approved"}),
 		("frappe.client.submit", "POST", "/api/method/frappe.client.submit", {"doc": approved}),
-		("frappe.client.set_value", "POST", "/api/method/frappe.client.set_value",
-		 {"doctype": "OC Order", "name": name, "fieldname": "workflow_state", "value": "Approved"}),
-		("desk savedocs", "POST", "/api/method/frappe.desk.form.save.savedocs",
-		 {"doc": json.dumps(submitted), "action": "Submit"}),
-		("v1 run_doc_method", "POST", "/api/method/run_doc_method",
-		 {"docs": json.dumps(doc), "method": "submit"}),
+		(
+			"frappe.client.set_value",
+			"POST",
+			"/api/method/frappe.client.set_value",
+			{"doctype": "OC Order", "name": name, "fieldname": "workflow_state", "value": "Approved"},
+		),
+		(
+			"desk savedocs",
+			"POST",
+			"/api/method/frappe.desk.form.save.savedocs",
+			{"doc": json.dumps(submitted), "action": "Submit"},
+		),
+		(
+			"v1 run_doc_method",
+			"POST",
+			"/api/method/run_doc_method",
+			{"docs": json.dumps(doc), "method": "submit"},
+		),
 		("v2 PATCH", "PATCH", f"/api/v2/document/OC Order/{name}/", {"docstatus": 1}),
-		("v2 PUT workflow_state", "PUT", f"/api/v2/document/OC Order/{name}/", {"workflow_state": "Approved"}),
+		(
+			"v2 PUT workflow_state",
+			"PUT",
+			f"/api/v2/document/OC Order/{name}/",
+			{"workflow_state": "Approved"},
+		),
 		("v2 method submit", "POST", f"/api/v2/document/OC Order/{name}/method/submit/", {}),
 		("v2 run_doc_method", "POST", "/api/v2/method/run_doc_method", {"document": doc, "method": "submit"}),
 	]
@@ -191,7 +220,9 @@ def test_maker_cannot_approve_through_any_rest_path(rest_users, masters, maker_r
 	doc = maker.get_order(name).json()["data"]
 	for description, method, path, body in maker_paths(name, doc):
 		response = maker.request(method, path, json=body)
-		assert response.status_code in (403, 417), f"{description}: {response.status_code} {response.text[:300]}"
+		assert response.status_code in (403, 417), (
+			f"{description}: {response.status_code} {response.text[:300]}"
+		)
 		row = db_row(name)
 		assert (row.workflow_state, row.docstatus, row.order_no) == ("Pending Review", 0, None), description
 	# A reviewer who did not prepare it approves it, by any of the same routes.
@@ -206,10 +237,16 @@ def test_no_path_skips_review(rest_users, masters):
 	clerk, reviewer = rest_users["clerk"], rest_users["reviewer"]
 	name = created(clerk, payload(masters))["name"]
 	for api in (clerk, reviewer):
-		for body in ({"docstatus": 1}, {"workflow_state": "Approved"}, {"workflow_state": "Pending Review", "docstatus": 1}):
+		for body in (
+			{"docstatus": 1},
+			{"workflow_state": "Approved"},
+			{"workflow_state": "Pending Review", "docstatus": 1},
+		):
 			response = api.put(f"/api/resource/OC Order/{name}", body)
 			assert response.status_code in (403, 417), response.text
-	response = reviewer.post("/api/method/frappe.client.submit", {"doc": clerk.get_order(name).json()["data"]})
+	response = reviewer.post(
+		"/api/method/frappe.client.submit", {"doc": clerk.get_order(name).json()["data"]}
+	)
 	assert response.status_code in (403, 417)
 	assert db_row(name).workflow_state == "Draft"
 	assert db_row(name).docstatus == 0
@@ -236,7 +273,9 @@ def test_order_numbers_have_no_gaps_across_refusals_and_concurrent_approvals(res
 		barrier.wait()
 		results[name] = api.apply(name, "Approve")
 
-	threads = [threading.Thread(target=approve, args=(api, name)) for api, name in zip(reviewers, pair, strict=True)]
+	threads = [
+		threading.Thread(target=approve, args=(api, name)) for api, name in zip(reviewers, pair, strict=True)
+	]
 	for thread in threads:
 		thread.start()
 	for thread in threads:
@@ -268,7 +307,9 @@ def test_reject_with_reason_through_rest(rest_users, masters):
 	name = pending_order(clerk, masters)
 	response = reviewer.apply(name, "Reject")
 	assert response.status_code == 417 and "Rejection Reason" in server_messages(response)
-	assert reviewer.put(f"/api/resource/OC Order/{name}", {"rejection_reason": "Wrong spec"}).status_code == 200
+	assert (
+		reviewer.put(f"/api/resource/OC Order/{name}", {"rejection_reason": "Wrong spec"}).status_code == 200
+	)
 	assert reviewer.apply(name, "Reject").status_code == 200
 	doc = clerk.get_order(name).json()["data"]
 	assert (doc["workflow_state"], doc["rejection_reason"]) == ("Rejected", "Wrong spec")
@@ -280,5 +321,11 @@ def test_missing_facts_endpoint(rest_users, masters):
 	response = api.get("/api/method/order_clerk.api.get_missing_facts", order=name)
 	assert response.status_code == 200
 	assert [fact["fact"] for fact in response.json()["message"]] == ["delivery_date"]
-	assert rest_users["norole"].get("/api/method/order_clerk.api.get_missing_facts", order=name).status_code == 403
-	assert api.post("/api/method/order_clerk.api.get_missing_facts", {"order": name}).status_code in (403, 405)
+	assert (
+		rest_users["norole"].get("/api/method/order_clerk.api.get_missing_facts", order=name).status_code
+		== 403
+	)
+	assert api.post("/api/method/order_clerk.api.get_missing_facts", {"order": name}).status_code in (
+		403,
+		405,
+	)

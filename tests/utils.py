@@ -12,17 +12,6 @@ def unique(prefix: str) -> str:
 	return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def make_user(roles: list[str]) -> str:
-	email = f"{unique('oc-test')}@test.example.com"
-	user = frappe.get_doc(
-		{"doctype": "User", "email": email, "first_name": "Test", "send_welcome_email": 0}
-	)
-	user.insert(ignore_permissions=True)
-	if roles:
-		user.add_roles(*roles)
-	return email
-
-
 def make_api_user(profile: str, roles: list[str]) -> tuple[str, str, str]:
 	"""The test user of a role profile, with exactly these roles and fresh API keys.
 

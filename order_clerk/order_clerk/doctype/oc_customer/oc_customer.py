@@ -12,6 +12,23 @@ class DuplicateCustomerPriceError(frappe.ValidationError):
 
 class OCCustomer(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from order_clerk.order_clerk.doctype.oc_customer_price.oc_customer_price import OCCustomerPrice
+
+		contact_person: DF.Data | None
+		credit_limit: DF.Currency
+		customer_name: DF.Data
+		delivery_address: DF.SmallText | None
+		disabled: DF.Check
+		email: DF.Data | None
+		payment_terms: DF.Data | None
+		phone: DF.Data | None
+		prices: DF.Table[OCCustomerPrice]
 	# end: auto-generated types
 
 	def validate(self):

@@ -6,6 +6,19 @@ from frappe.model.document import Document
 
 class OCCustomerPrice(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		product: DF.Link
+		product_name: DF.Data | None
+		rate: DF.Currency
 	# end: auto-generated types
 
 	pass

@@ -188,7 +188,9 @@ def set_item_details(doc):
 			row.rate = row.price_list_rate
 		row.amount = flt(flt(row.qty) * flt(row.rate), row.precision("amount"))
 		if row.amount > MAX_TOTAL:
-			_invalid(_("{0} is larger than {1}; check the figures.").format(_row_field(row, "amount"), MAX_TOTAL))
+			_invalid(
+				_("{0} is larger than {1}; check the figures.").format(_row_field(row, "amount"), MAX_TOTAL)
+			)
 		row.price_deviation_percent = (
 			flt((flt(row.rate) - row.price_list_rate) / row.price_list_rate * 100, 2)
 			if row.price_list_rate and row.rate
@@ -251,7 +253,8 @@ def content_fingerprint(doc) -> tuple:
 	parent = tuple(_normalise(doc.get(field)) for field in CONTENT_FIELDS)
 	items = tuple(
 		tuple(
-			flt(row.get(f), 6) if f in ("qty", "rate") else _normalise(row.get(f)) for f in ITEM_CONTENT_FIELDS
+			flt(row.get(f), 6) if f in ("qty", "rate") else _normalise(row.get(f))
+			for f in ITEM_CONTENT_FIELDS
 		)
 		for row in doc.get("items") or []
 	)

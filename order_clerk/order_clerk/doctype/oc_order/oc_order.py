@@ -22,6 +22,53 @@ from order_clerk.roles import ORDER_REVIEWER
 
 class OCOrder(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from order_clerk.order_clerk.doctype.oc_order_clarification.oc_order_clarification import (
+			OCOrderClarification,
+		)
+		from order_clerk.order_clerk.doctype.oc_order_item.oc_order_item import OCOrderItem
+
+		acknowledged_on: DF.Datetime | None
+		amended_from: DF.Link | None
+		approved_by: DF.Link | None
+		approved_on: DF.Datetime | None
+		channel: DF.Literal["Phone", "Email", "Online Platform", "Fax", "Sales Rep", "API", "Excel Import"]
+		clarifications: DF.Table[OCOrderClarification]
+		contact_email: DF.Data | None
+		contact_person: DF.Data | None
+		contact_phone: DF.Data | None
+		customer: DF.Link | None
+		customer_name: DF.Data | None
+		customer_po: DF.Data | None
+		delivery_address: DF.SmallText | None
+		delivery_date: DF.Date | None
+		external_ref: DF.Data | None
+		grand_total: DF.Currency
+		intake_key: DF.Data | None
+		is_complete: DF.Check
+		items: DF.Table[OCOrderItem]
+		missing_facts: DF.SmallText | None
+		order_date: DF.Date
+		order_no: DF.Data | None
+		original_order: DF.Attach | None
+		payment_terms: DF.Data | None
+		prepared_by: DF.SmallText | None
+		rejected_by: DF.Link | None
+		rejected_on: DF.Datetime | None
+		rejection_reason: DF.SmallText | None
+		remarks: DF.SmallText | None
+		status: DF.Literal[
+			"Draft", "To Ship", "Partly Shipped", "Shipped", "Delivered", "On Hold", "Completed", "Cancelled"
+		]
+		submitted_for_review_by: DF.Link | None
+		submitted_for_review_on: DF.Datetime | None
+		total_qty: DF.Float
+		workflow_state: DF.Link | None
 	# end: auto-generated types
 
 	def update(self, d):
@@ -31,7 +78,9 @@ class OCOrder(Document):
 			return super().update(d)
 		except (TypeError, ValueError, AttributeError) as e:
 			frappe.throw(
-				_("The order data is malformed: {0}").format(e), InvalidOrderDataError, title=_("Invalid Data")
+				_("The order data is malformed: {0}").format(e),
+				InvalidOrderDataError,
+				title=_("Invalid Data"),
 			)
 
 	# lifecycle
@@ -111,7 +160,9 @@ class OCOrder(Document):
 		if "intake_key" in str(e):
 			# A locking read sees the other request's order, committed after this
 			# transaction's snapshot was taken.
-			existing = frappe.db.get_value("OC Order", {"intake_key": self.intake_key}, "name", for_update=True)
+			existing = frappe.db.get_value(
+				"OC Order", {"intake_key": self.intake_key}, "name", for_update=True
+			)
 			self.raise_duplicate(existing or _("(being created)"))
 		super().show_unique_validation_message(e)
 
@@ -136,7 +187,9 @@ class OCOrder(Document):
 		self.missing_facts = "\n".join(fact["message"] for fact in missing)
 
 	def update_clarification_log(self):
-		before = {row.name: row for row in (self.get_doc_before_save() or frappe._dict()).get("clarifications", [])}
+		before = {
+			row.name: row for row in (self.get_doc_before_save() or frappe._dict()).get("clarifications", [])
+		}
 		user, now = frappe.session.user, now_datetime()
 		for row in self.clarifications:
 			previous = before.get(row.name)
@@ -159,9 +212,9 @@ class OCOrder(Document):
 			return
 		if before and before.workflow_state not in review.EDITABLE_STATES:
 			frappe.throw(
-				_("Order {0} is {1}: its content cannot change. Reject it to send it back to the clerk.").format(
-					self.name, _(before.workflow_state)
-				),
+				_(
+					"Order {0} is {1}: its content cannot change. Reject it to send it back to the clerk."
+				).format(self.name, _(before.workflow_state)),
 				FrozenOrderError,
 				title=_("Not Editable"),
 			)
@@ -177,7 +230,9 @@ class OCOrder(Document):
 		if not before:
 			if target != review.DRAFT:
 				frappe.throw(
-					_("A new order starts as {0}; use the workflow actions to move it.").format(_(review.DRAFT)),
+					_("A new order starts as {0}; use the workflow actions to move it.").format(
+						_(review.DRAFT)
+					),
 					IllegalTransitionError,
 				)
 			self.workflow_state = review.DRAFT

@@ -6,6 +6,26 @@ from frappe.model.document import Document
 
 class OCOrderItem(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amount: DF.Currency
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		price_deviation_percent: DF.Percent
+		price_deviation_reason: DF.SmallText | None
+		price_list_rate: DF.Currency
+		product: DF.Link | None
+		product_name: DF.Data | None
+		qty: DF.Float
+		rate: DF.Currency
+		specification: DF.Data | None
+		uom: DF.Data | None
 	# end: auto-generated types
 
 	pass

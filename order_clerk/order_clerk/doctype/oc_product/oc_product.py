@@ -6,6 +6,19 @@ from frappe.model.document import Document
 
 class OCProduct(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		disabled: DF.Check
+		product_code: DF.Data
+		product_name: DF.Data
+		specification: DF.Data | None
+		standard_rate: DF.Currency
+		uom: DF.Data
 	# end: auto-generated types
 
 	def validate(self):
