@@ -95,6 +95,9 @@ def server():
 
 
 ROLE_PROFILES = {
+	# First: Frappe makes the first user saved after set-up a System Manager when there is
+	# no other, which would give the profiles below more than their roles.
+	"sysadmin": ["System Manager"],
 	"clerk": ["Order Clerk"],
 	"clerk2": ["Order Clerk"],
 	"reviewer": ["Order Reviewer"],

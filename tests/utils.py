@@ -30,6 +30,7 @@ def make_api_user(profile: str, roles: list[str]) -> tuple[str, str, str]:
 	user.api_key = key
 	user.api_secret = secret
 	user.save(ignore_permissions=True)
+	assert sorted(r.role for r in user.roles) == sorted(roles), (email, [r.role for r in user.roles])
 	return email, key, secret
 
 
