@@ -17,3 +17,20 @@ ALL_ROLES = {
 	FINANCE_OFFICER: 1,
 	ORDER_INTEGRATOR: 0,
 }
+
+
+def require_role(roles: tuple[str, ...], action: str):
+	"""Refuse `action` unless the user holds one of `roles` (System Manager always may).
+
+	For steps that Frappe's permission types cannot tell apart: recording a sign-off after
+	submission needs "submit" permission, but dispatching is still the warehouse's job.
+	"""
+	import frappe
+	from frappe import _
+
+	if not set(frappe.get_roles()).intersection((*roles, "System Manager")):
+		frappe.throw(
+			_("Only {0} may {1}.").format(" / ".join(_(r) for r in roles), action),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)

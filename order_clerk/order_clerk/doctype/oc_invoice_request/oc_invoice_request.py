@@ -1,0 +1,177 @@
+# Copyright (c) 2026, order_clerk contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Sum
+from frappe.utils import flt
+
+from order_clerk.notify import assign, users_with_role
+from order_clerk.roles import FINANCE_OFFICER, ORDER_CLERK, require_role
+
+
+class InvoiceRequestError(frappe.ValidationError):
+	pass
+
+
+INVOICE_FIELDS = ("invoice_no", "invoice_date", "invoice_copy")
+
+
+class OCInvoiceRequest(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from order_clerk.order_clerk.doctype.oc_invoice_request_note.oc_invoice_request_note import (
+			OCInvoiceRequestNote,
+		)
+
+		amended_from: DF.Link | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		delivery_notes: DF.Table[OCInvoiceRequestNote]
+		invoice_copy: DF.Attach | None
+		invoice_date: DF.Date | None
+		invoice_no: DF.Data | None
+		invoice_type: DF.Literal["VAT Special Invoice", "VAT General Invoice", "Electronic Invoice"]
+		issued_by: DF.Link | None
+		remarks: DF.SmallText | None
+		request_date: DF.Date
+		status: DF.Literal["Draft", "Requested", "Issued", "Cancelled"]
+		total_amount: DF.Currency
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_delivery_notes()
+		self.total_amount = sum(flt(row.amount) for row in self.delivery_notes)
+		if any(self.get(f) for f in INVOICE_FIELDS):
+			frappe.throw(
+				_("Finance records the invoice after the request is submitted."), InvoiceRequestError
+			)
+		self.status = "Draft"
+
+	def before_submit(self):
+		require_role((ORDER_CLERK,), _("send invoice requests to finance"))
+
+	def on_submit(self):
+		self.db_set("status", "Requested")
+		assign(
+			self,
+			users_with_role(FINANCE_OFFICER),
+			_("Issue the invoice for {0}, {1}").format(self.customer_name or self.customer, self.name),
+		)
+
+	def before_update_after_submit(self):
+		before = self.get_doc_before_save()
+		changed = [f for f in INVOICE_FIELDS if str(before.get(f) or "") != str(self.get(f) or "")]
+		if not changed:
+			return
+		if before.status == "Issued":
+			frappe.throw(
+				_("The invoice of {0} is recorded and cannot be changed.").format(self.name),
+				InvoiceRequestError,
+			)
+		if not {FINANCE_OFFICER, "System Manager"}.intersection(frappe.get_roles()):
+			frappe.throw(_("Only a Finance Officer records the invoice."), frappe.PermissionError)
+		missing = [self.meta.get_label(f) for f in INVOICE_FIELDS if not self.get(f)]
+		if missing:
+			frappe.throw(
+				_("To mark the invoice issued, also give: {0}.").format(", ".join(_(m) for m in missing)),
+				InvoiceRequestError,
+			)
+		self.status = "Issued"
+		self.issued_by = frappe.session.user
+
+	def before_cancel(self):
+		if self.status == "Issued":
+			frappe.throw(_("The invoice is issued; the request cannot be cancelled."), InvoiceRequestError)
+
+	def on_cancel(self):
+		self.db_set("status", "Cancelled")
+
+	def validate_delivery_notes(self):
+		seen = set()
+		for row in self.delivery_notes:
+			if row.delivery_note in seen:
+				frappe.throw(
+					_("Delivery note {0} is listed twice.").format(row.delivery_note), InvoiceRequestError
+				)
+			seen.add(row.delivery_note)
+			note = frappe.db.get_value(
+				"OC Delivery Note",
+				row.delivery_note,
+				["docstatus", "sign_status", "customer", "order", "order_no"],
+				as_dict=True,
+			)
+			if not note or note.docstatus != 1 or note.sign_status not in ("Signed", "Partly Signed"):
+				frappe.throw(
+					_("Row {0}: delivery note {1} is not signed by the customer.").format(
+						row.idx, row.delivery_note
+					),
+					InvoiceRequestError,
+				)
+			if note.customer != self.customer:
+				frappe.throw(
+					_("Row {0}: delivery note {1} is for customer {2}, not {3}.").format(
+						row.idx, row.delivery_note, note.customer, self.customer
+					),
+					InvoiceRequestError,
+				)
+			other = invoice_request_of(row.delivery_note, exclude=self.name)
+			if other:
+				frappe.throw(
+					_("Row {0}: delivery note {1} is already on invoice request {2}.").format(
+						row.idx, row.delivery_note, other
+					),
+					InvoiceRequestError,
+				)
+			row.order, row.order_no = note.order, note.order_no
+			row.qty, row.amount = signed_amount(row.delivery_note)
+
+
+def invoice_request_of(delivery_note: str, exclude: str | None = None) -> str | None:
+	request, note = DocType("OC Invoice Request"), DocType("OC Invoice Request Note")
+	query = (
+		frappe.qb.from_(note)
+		.join(request)
+		.on(note.parent == request.name)
+		.select(request.name)
+		.where((note.delivery_note == delivery_note) & (request.docstatus < 2))
+		.limit(1)
+	)
+	if exclude:
+		query = query.where(request.name != exclude)
+	found = query.run()
+	return found[0][0] if found else None
+
+
+def signed_amount(delivery_note: str) -> tuple[float, float]:
+	"""Signed quantity and its amount at the order's rates."""
+	dn_item, order_item = DocType("OC Delivery Note Item"), DocType("OC Order Item")
+	qty, amount = (
+		frappe.qb.from_(dn_item)
+		.join(order_item)
+		.on(dn_item.order_item == order_item.name)
+		.select(Sum(dn_item.received_qty), Sum(dn_item.received_qty * order_item.rate))
+		.where(dn_item.parent == delivery_note)
+		.run()[0]
+	)
+	return flt(qty), flt(amount, 2)
+
+
+def new_invoice_request(delivery_notes: list[str]):
+	"""An unsaved invoice request for signed delivery notes of one customer."""
+	if not delivery_notes:
+		frappe.throw(_("Choose at least one signed delivery note."), InvoiceRequestError)
+	customer = frappe.db.get_value("OC Delivery Note", delivery_notes[0], "customer")
+	doc = frappe.new_doc("OC Invoice Request")
+	doc.customer = customer
+	for name in delivery_notes:
+		frappe.has_permission("OC Delivery Note", "read", name, throw=True)
+		doc.append("delivery_notes", {"delivery_note": name})
+	return doc
