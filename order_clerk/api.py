@@ -32,3 +32,120 @@ def get_product_details(product: str, customer: str | None = None) -> dict:
 		frappe.throw(_("Product {0} does not exist.").format(product), frappe.DoesNotExistError)
 	details.price_list_rate = get_reference_prices(customer, [product]).get(product, 0)
 	return details
+
+
+# fulfilment
+
+
+def _order(order: str, ptype: str = "read"):
+	doc = frappe.get_doc("OC Order", order)
+	doc.check_permission(ptype)
+	return doc
+
+
+@frappe.whitelist(methods=["GET"])
+def stock_check(order: str) -> list[dict]:
+	"""Per line of an order: to ship, on hand, committed to other orders, available, short."""
+	from order_clerk.order_clerk.doctype.oc_order.tracking import stock_check as check
+
+	return check(_order(order))
+
+
+@frappe.whitelist(methods=["POST"])
+def request_production(order: str) -> list[dict]:
+	"""Send a production request for every line of the order that is short of stock."""
+	from order_clerk.order_clerk.doctype.oc_order.tracking import request_production as request
+
+	frappe.only_for(("Order Clerk", "Order Reviewer", "System Manager"))
+	return request(_order(order, "write"))
+
+
+@frappe.whitelist(methods=["GET"])
+def order_status(order: str) -> dict:
+	"""Workflow state, status, progress, shipments with carrier and sign-off, open exceptions."""
+	from order_clerk.order_clerk.doctype.oc_order.tracking import status_summary
+
+	return status_summary(_order(order))
+
+
+@frappe.whitelist(methods=["POST"])
+def send_status_update(order: str) -> bool:
+	"""Email the order's status summary to the customer's contact."""
+	from order_clerk.order_clerk.doctype.oc_order.tracking import send_status_update as send
+
+	return send(_order(order, "email"))
+
+
+@frappe.whitelist(methods=["POST"])
+def make_outbound_slip(order: str) -> dict:
+	"""Create a draft outbound slip for everything the order still has to ship."""
+	from order_clerk.order_clerk.doctype.oc_order.oc_order import make_outbound_slip as make
+
+	return make(order).insert().as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def make_delivery_note(outbound_slip: str) -> dict:
+	"""Create a draft delivery note for a confirmed outbound slip."""
+	from order_clerk.order_clerk.doctype.oc_outbound_slip.oc_outbound_slip import make_delivery_note as make
+
+	frappe.has_permission("OC Delivery Note", "create", throw=True)
+	return make(outbound_slip).insert().as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def make_invoice_request(delivery_notes: list[str] | str) -> dict:
+	"""Create a draft invoice request for signed delivery notes of one customer."""
+	from order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request import new_invoice_request
+
+	if isinstance(delivery_notes, str):
+		delivery_notes = (
+			frappe.parse_json(delivery_notes) if delivery_notes.startswith("[") else [delivery_notes]
+		)
+	frappe.has_permission("OC Invoice Request", "create", throw=True)
+	return new_invoice_request(list(delivery_notes)).insert().as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def record_sign_off(
+	delivery_note: str,
+	sign_status: str,
+	signed_by: str | None = None,
+	signed_at: str | None = None,
+	signed_receipt: str | None = None,
+	received: dict | str | None = None,
+	remarks: str | None = None,
+) -> dict:
+	"""Record the customer's sign-off of a dispatched delivery note.
+
+	received: {delivery note line name or product: received quantity}; lines not named are
+	taken as received in full for Signed.
+	"""
+	doc = frappe.get_doc("OC Delivery Note", delivery_note)
+	doc.check_permission("write")
+	received = frappe.parse_json(received) if isinstance(received, str) else (received or {})
+	doc.update(
+		{
+			"sign_status": sign_status,
+			"signed_by": signed_by,
+			"signed_at": signed_at,
+			"signed_receipt": signed_receipt,
+			"sign_off_remarks": remarks,
+		}
+	)
+	for row in doc.items:
+		for key in (row.name, row.product):
+			if key in received:
+				row.received_qty = received[key]
+	doc.save()
+	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def mark_invoice_issued(invoice_request: str, invoice_no: str, invoice_date: str, invoice_copy: str) -> dict:
+	"""Finance: record the issued invoice on an invoice request."""
+	doc = frappe.get_doc("OC Invoice Request", invoice_request)
+	doc.check_permission("write")
+	doc.update({"invoice_no": invoice_no, "invoice_date": invoice_date, "invoice_copy": invoice_copy})
+	doc.save()
+	return doc.as_dict()

@@ -43,6 +43,8 @@ DEMO_CUSTOMERS = (
 	),
 )
 
+DEMO_WAREHOUSE = "成品仓"
+
 DEMO_PRODUCTS = (
 	("BRG-6204", "深沟球轴承", "6204-2RS", "个", 12.5),
 	("MTR-Y2-90L", "三相异步电动机", "Y2-90L-4 1.5kW", "台", 860.0),
@@ -82,6 +84,7 @@ def setup_demo():
 					"payment_terms": terms,
 				}
 			).insert(ignore_permissions=True)
+	setup_warehouse()
 	for code, name, spec, uom, rate in DEMO_PRODUCTS:
 		if not frappe.db.exists("OC Product", code):
 			frappe.get_doc(
@@ -94,6 +97,17 @@ def setup_demo():
 					"standard_rate": rate,
 				}
 			).insert(ignore_permissions=True)
+
+
+def setup_warehouse():
+	if not frappe.db.exists("OC Warehouse", DEMO_WAREHOUSE):
+		frappe.get_doc(
+			{"doctype": "OC Warehouse", "warehouse_name": DEMO_WAREHOUSE, "address": "上海市嘉定区物流园3号"}
+		).insert(ignore_permissions=True)
+	if not frappe.db.get_single_value("OC Settings", "default_warehouse"):
+		frappe.db.set_single_value("OC Settings", "default_warehouse", DEMO_WAREHOUSE)
+	if not frappe.db.get_single_value("OC Settings", "production_role"):
+		frappe.db.set_single_value("OC Settings", "production_role", ORDER_REVIEWER)
 
 
 def setup_system():

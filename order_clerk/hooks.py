@@ -17,3 +17,14 @@ permission_query_conditions = {
 has_permission = {
 	"OC Order": "order_clerk.permissions.order_has_permission",
 }
+
+scheduler_events = {
+	"daily": [
+		"order_clerk.fulfilment.update_overdue_flags",
+		"order_clerk.order_clerk.doctype.oc_order_exception.oc_order_exception.escalate_overdue_exceptions",
+	],
+}
+
+# Stock questions go through order_clerk.stock.get_stock_levels. An app that keeps stock
+# elsewhere (ERPNext, say) answers them instead by setting, in its own hooks.py:
+# order_clerk_stock_levels = "my_app.stock.get_stock_levels"

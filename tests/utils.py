@@ -154,3 +154,69 @@ class QueryCounter:
 
 	def __exit__(self, *exc):
 		frappe.db.sql = self._sql
+
+
+def make_warehouse() -> str:
+	name = unique("WH")
+	frappe.get_doc({"doctype": "OC Warehouse", "warehouse_name": name}).insert(ignore_permissions=True)
+	return name
+
+
+def approved_order(people, customer=None, product=None, **kwargs):
+	"""An order made by the clerk and approved by the reviewer; leaves the user as Administrator."""
+	frappe.set_user(people.clerk)
+	order = make_order(customer, product, **kwargs)
+	act(order.name, "Submit for Review")
+	frappe.set_user(people.reviewer)
+	act(order.name, "Approve")
+	frappe.set_user("Administrator")
+	return frappe.get_doc("OC Order", order.name)
+
+
+def receive_stock(warehouse: str, product: str, qty: float, entry_type: str = "Receipt"):
+	entry = frappe.get_doc(
+		{
+			"doctype": "OC Stock Entry",
+			"entry_type": entry_type,
+			"warehouse": warehouse,
+			"items": [{"product": product, "qty": qty}],
+		}
+	).insert()
+	entry.submit()
+	return entry
+
+
+def make_slip(order: str, warehouse: str, quantities: dict[int, float] | None = None):
+	"""A draft outbound slip for the order; quantities by order line idx override the rest."""
+	from order_clerk.order_clerk.doctype.oc_order.oc_order import make_outbound_slip
+
+	slip = make_outbound_slip(order)
+	slip.warehouse = warehouse
+	if quantities is not None:
+		idx_of = {row.name: row.idx for row in frappe.get_doc("OC Order", order).items}
+		slip.items = [row for row in slip.items if idx_of[row.order_item] in quantities]
+		for row in slip.items:
+			row.qty = quantities[idx_of[row.order_item]]
+	return slip.insert()
+
+
+def make_note(slip: str, **kwargs):
+	from order_clerk.order_clerk.doctype.oc_outbound_slip.oc_outbound_slip import make_delivery_note
+
+	note = make_delivery_note(slip)
+	note.update({"carrier": "SF Express", "tracking_no": unique("SF"), "vehicle_no": "沪A12345", **kwargs})
+	return note.insert()
+
+
+def attach_receipt(doctype: str, name: str) -> str:
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": f"receipt-{name}.txt",
+			"content": f"signed receipt of {name}",
+			"is_private": 1,
+			"attached_to_doctype": doctype,
+			"attached_to_name": name,
+		}
+	).insert(ignore_permissions=True)
+	return file.file_url

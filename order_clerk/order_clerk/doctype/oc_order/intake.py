@@ -13,6 +13,7 @@ from frappe import _
 from frappe.utils import flt, now_datetime
 
 from order_clerk.exceptions import InvalidOrderDataError
+from order_clerk.notify import email_customer
 from order_clerk.pricing import get_reference_prices
 
 # Bounds beyond which a figure is a typing or integration error, not an order.
@@ -267,45 +268,9 @@ def intake_key_of(doc) -> str | None:
 
 
 def queue_acknowledgement(doc) -> bool:
-	"""Acknowledge receipt to the customer through Frappe's email queue, on the order's timeline.
-
-	Returns False, and tells the user, when the site has no outgoing email account: the order
-	still goes to review, and the acknowledgement is tried again on the next submission.
-	"""
-	from frappe.core.doctype.communication.email import _make
-	from frappe.email.doctype.email_account.email_account import EmailAccount
-
-	if not EmailAccount.find_outgoing():
-		frappe.msgprint(
-			_("No acknowledgement was emailed to {0}: the site has no outgoing email account.").format(
-				doc.contact_email
-			),
-			indicator="orange",
-			alert=True,
-		)
-		return False
-
+	"""Acknowledge receipt to the customer; False when the site cannot send email."""
 	subject = _("We have received your order {0}").format(doc.customer_po or doc.external_ref or doc.name)
 	message = frappe.render_template(
 		"order_clerk/templates/emails/order_acknowledgement.html", {"doc": doc, "received_on": now_datetime()}
 	)
-	communication = _make(
-		doctype=doc.doctype,
-		name=doc.name,
-		subject=subject,
-		content=message,
-		recipients=[doc.contact_email],
-		communication_medium="Email",
-		sent_or_received="Sent",
-		send_email=False,
-	)
-	frappe.sendmail(
-		recipients=[doc.contact_email],
-		subject=subject,
-		message=message,
-		reference_doctype=doc.doctype,
-		reference_name=doc.name,
-		communication=communication["name"],
-		delayed=True,
-	)
-	return True
+	return email_customer(doc, doc.contact_email, subject, message)

@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.model.mapper import get_mapped_doc
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
 from order_clerk import review
@@ -17,7 +18,8 @@ from order_clerk.exceptions import (
 )
 from order_clerk.numbering import next_number
 from order_clerk.order_clerk.doctype.oc_order import intake
-from order_clerk.roles import ORDER_REVIEWER
+from order_clerk.notify import assign, users_with_role
+from order_clerk.roles import ORDER_REVIEWER, WAREHOUSE_OPERATOR
 
 
 class OCOrder(Document):
@@ -32,6 +34,9 @@ class OCOrder(Document):
 			OCOrderClarification,
 		)
 		from order_clerk.order_clerk.doctype.oc_order_item.oc_order_item import OCOrderItem
+		from order_clerk.order_clerk.doctype.oc_production_request.oc_production_request import (
+			OCProductionRequest,
+		)
 
 		acknowledged_on: DF.Datetime | None
 		amended_from: DF.Link | None
@@ -51,17 +56,22 @@ class OCOrder(Document):
 		grand_total: DF.Currency
 		intake_key: DF.Data | None
 		is_complete: DF.Check
+		is_overdue: DF.Check
 		items: DF.Table[OCOrderItem]
 		missing_facts: DF.SmallText | None
 		order_date: DF.Date
 		order_no: DF.Data | None
 		original_order: DF.Attach | None
 		payment_terms: DF.Data | None
+		per_delivered: DF.Percent
+		per_shipped: DF.Percent
 		prepared_by: DF.SmallText | None
+		production_requests: DF.Table[OCProductionRequest]
 		rejected_by: DF.Link | None
 		rejected_on: DF.Datetime | None
 		rejection_reason: DF.SmallText | None
 		remarks: DF.SmallText | None
+		revised_delivery_date: DF.Date | None
 		status: DF.Literal[
 			"Draft", "To Ship", "Partly Shipped", "Shipped", "Delivered", "On Hold", "Completed", "Cancelled"
 		]
@@ -117,6 +127,15 @@ class OCOrder(Document):
 			settings.order_no_prefix or "SO", getdate(nowdate()).year, cint(settings.order_no_digits) or 5
 		)
 		self.set_status()
+
+	def on_submit(self):
+		assign(
+			self,
+			users_with_role(WAREHOUSE_OPERATOR),
+			_("Prepare the goods of order {0} for {1}, due {2}.").format(
+				self.order_no, self.customer_name or self.customer, self.delivery_date
+			),
+		)
 
 	def before_cancel(self):
 		if ORDER_REVIEWER not in frappe.get_roles():
@@ -336,7 +355,40 @@ class OCOrder(Document):
 
 
 @frappe.whitelist()
-def get_missing_facts(order: str) -> list[dict]:
-	doc = frappe.get_doc("OC Order", order)
-	doc.check_permission("read")
-	return doc.get_missing_facts()
+def make_outbound_slip(source_name: str, target_doc=None):
+	"""An outbound slip for what is still to ship (desk: frappe.model.open_mapped_doc)."""
+	order = frappe.get_doc("OC Order", source_name)
+	order.check_permission("read")
+	frappe.has_permission("OC Outbound Slip", "create", throw=True)
+	if order.docstatus != 1:
+		frappe.throw(_("Order {0} is not approved yet.").format(source_name))
+	if not any(flt(row.qty) > flt(row.shipped_qty) for row in order.items):
+		frappe.throw(_("Everything on order {0} has been shipped.").format(source_name))
+
+	def set_missing_values(source, target):
+		target.warehouse = target.warehouse or frappe.db.get_single_value("OC Settings", "default_warehouse")
+
+	def update_line(source, target, source_parent):
+		target.qty = flt(source.qty) - flt(source.shipped_qty)
+		target.ordered_qty = source.qty
+
+	return get_mapped_doc(
+		"OC Order",
+		source_name,
+		{
+			"OC Order": {
+				"doctype": "OC Outbound Slip",
+				"field_map": {"name": "order"},
+				"field_no_map": ["status", "remarks", "total_qty"],
+			},
+			"OC Order Item": {
+				"doctype": "OC Outbound Slip Item",
+				"field_map": {"name": "order_item"},
+				"field_no_map": ["qty"],
+				"postprocess": update_line,
+				"condition": lambda line: flt(line.qty) > flt(line.shipped_qty),
+			},
+		},
+		target_doc,
+		set_missing_values,
+	)

@@ -14,6 +14,7 @@ class OCOrderItem(Document):
 		from frappe.types import DF
 
 		amount: DF.Currency
+		delivered_qty: DF.Float
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
@@ -24,6 +25,7 @@ class OCOrderItem(Document):
 		product_name: DF.Data | None
 		qty: DF.Float
 		rate: DF.Currency
+		shipped_qty: DF.Float
 		specification: DF.Data | None
 		uom: DF.Data | None
 	# end: auto-generated types

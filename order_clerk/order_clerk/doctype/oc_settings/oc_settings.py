@@ -13,9 +13,22 @@ class OCSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		allow_negative_stock: DF.Check
+		company_address: DF.SmallText | None
+		company_logo: DF.AttachImage | None
+		company_name: DF.Data | None
+		company_phone: DF.Data | None
+		default_retention_years: DF.Literal["10", "30"]
+		default_supervisor: DF.Link | None
+		default_warehouse: DF.Link | None
+		delivery_note_copies: DF.SmallText | None
+		invoice_required_for_archive: DF.Check
 		order_no_digits: DF.Int
 		order_no_prefix: DF.Data
+		outbound_slip_copies: DF.SmallText | None
 		price_tolerance_percent: DF.Percent
+		print_page_size: DF.Literal["A4", "241 x 140 mm (continuous form)"]
+		production_role: DF.Link | None
 		send_acknowledgement: DF.Check
 	# end: auto-generated types
 
