@@ -522,3 +522,21 @@ def test_order_status_summary(world, people):
 	assert shipment["tracking_no"].startswith("SF-")
 	assert [e["exception_type"] for e in summary["open_exceptions"]] == ["Sign-off Discrepancy"]
 	assert "rate" not in str(summary) and "amount" not in str(summary)
+
+
+def test_status_update_is_emailed_to_the_customer(world, people):
+	order = order_of(world, people, [(world.product, 2, 10)])
+	as_user(people.clerk)
+	from order_clerk.order_clerk.doctype.oc_order.tracking import send_status_update
+
+	assert send_status_update(frappe.get_doc("OC Order", order.name)) is True
+	queued = frappe.get_all(
+		"Email Queue",
+		filters={"reference_doctype": "OC Order", "reference_name": order.name},
+		fields=["name", "message"],
+		order_by="creation desc",
+	)
+	assert "To Ship" in queued[0].message
+	assert frappe.get_all("Email Queue Recipient", filters={"parent": queued[0].name}, pluck="recipient") == [
+		"buyer@customer.example.com"
+	]
