@@ -149,3 +149,47 @@ def mark_invoice_issued(invoice_request: str, invoice_no: str, invoice_date: str
 	doc.update({"invoice_no": invoice_no, "invoice_date": invoice_date, "invoice_copy": invoice_copy})
 	doc.save()
 	return doc.as_dict()
+
+
+# archive
+
+
+@frappe.whitelist(methods=["POST"])
+def make_archive_record(order: str) -> dict:
+	"""The order's archive record (made once), with its documents gathered in the background."""
+	from order_clerk.archive import start_gathering
+
+	frappe.get_doc("OC Order", order).check_permission("read")
+	name = frappe.db.get_value("OC Archive Record", {"order": order, "docstatus": ("<", 2)}, "name")
+	if name:
+		record = frappe.get_doc("OC Archive Record", name)
+		record.check_permission("write" if record.docstatus == 0 else "read")
+	else:
+		record = frappe.get_doc({"doctype": "OC Archive Record", "order": order}).insert()
+	if record.docstatus == 0:
+		start_gathering(record)
+		record.reload()
+	return record.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def gather_archive(archive_record: str) -> dict:
+	"""Gather again: adds what is missing, never duplicates an item."""
+	from order_clerk.archive import start_gathering
+
+	record = frappe.get_doc("OC Archive Record", archive_record)
+	record.check_permission("write")
+	if record.docstatus != 0:
+		frappe.throw(_("Archive record {0} is sealed.").format(archive_record))
+	start_gathering(record)
+	return {"status": "Gathering"}
+
+
+@frappe.whitelist(methods=["POST"])
+def verify_archive(archive_record: str) -> list[dict]:
+	"""Recompute every file's hash: each item is Intact, Changed or Missing."""
+	from order_clerk.archive import verify
+
+	record = frappe.get_doc("OC Archive Record", archive_record)
+	record.check_permission("read")
+	return verify(record)

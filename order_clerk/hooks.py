@@ -18,8 +18,23 @@ has_permission = {
 	"OC Order": "order_clerk.permissions.order_has_permission",
 }
 
+_guard_sealed = {
+	"before_cancel": "order_clerk.archive.guard_sealed",
+	"before_update_after_submit": "order_clerk.archive.guard_sealed",
+	"on_trash": "order_clerk.archive.guard_sealed",
+}
+
+doc_events = {
+	"OC Order": _guard_sealed,
+	"OC Outbound Slip": _guard_sealed,
+	"OC Delivery Note": _guard_sealed,
+	"OC Invoice Request": _guard_sealed,
+}
+
 scheduler_events = {
 	"daily": [
+		"order_clerk.archive.propose_archives",
+		"order_clerk.archive.verify_sealed_records",
 		"order_clerk.fulfilment.update_overdue_flags",
 		"order_clerk.order_clerk.doctype.oc_order_exception.oc_order_exception.escalate_overdue_exceptions",
 	],

@@ -5,6 +5,7 @@ migrate never duplicate records nor undo what a site has changed.
 """
 
 import frappe
+from frappe.query_builder import DocType
 
 from order_clerk import review
 from order_clerk.roles import ALL_ROLES
@@ -76,9 +77,11 @@ def ensure_workflow():
 
 
 def ensure_settings_defaults():
-	meta = frappe.get_meta("OC Settings")
-	for df in meta.fields:
-		if df.default is None or df.fieldtype in ("Section Break", "Column Break"):
-			continue
-		if frappe.db.get_single_value("OC Settings", df.fieldname) in (None, ""):
+	"""Give each setting its default once; a value the site has set is left alone."""
+	singles = DocType("Singles")
+	stored = set(
+		frappe.qb.from_(singles).select(singles.field).where(singles.doctype == "OC Settings").run(pluck=True)
+	)
+	for df in frappe.get_meta("OC Settings").fields:
+		if df.default is not None and df.fieldname not in stored:
 			frappe.db.set_single_value("OC Settings", df.fieldname, df.default)

@@ -181,6 +181,10 @@ ensure_site() {
 		fail "Site $SITE exists but cannot be opened. Drop it (bench drop-site $SITE) or choose another SITE."
 	fi
 	bench_in_dir --site "$SITE" set-config allow_tests true >/dev/null
+	# As `bench add-to-hosts` does: wkhtmltopdf fetches the print stylesheet from the site's URL.
+	if ! grep -qE "^127\.0\.0\.1[[:space:]]+$SITE\$" /etc/hosts; then
+		printf '127.0.0.1\t%s\n' "$SITE" | as_root tee -a /etc/hosts >/dev/null
+	fi
 	# A site with no email account of its own queues mail through a local MTA.
 	if ! as_bench grep -q '"mail_server"' "$BENCH_DIR/sites/$SITE/site_config.json"; then
 		bench_in_dir --site "$SITE" set-config mail_server localhost >/dev/null

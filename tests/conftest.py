@@ -66,17 +66,18 @@ def server():
 			"3",
 			"--timeout",
 			"120",
-			"frappe.app:application",
+			# As bench serve does, the app also serves /assets (print stylesheets, the desk).
+			"frappe.app:application_with_statics()",
 		],
 		cwd=SITES_PATH,
 		stdout=log,
 		stderr=subprocess.STDOUT,
 	)
 	base_url = f"http://127.0.0.1:{port}"
-	deadline = time.monotonic() + 60
+	deadline = time.monotonic() + 180  # workers boot slowly on a loaded machine
 	while True:
 		try:
-			ping = requests.get(f"{base_url}/api/method/ping", headers={"Host": SITE}, timeout=5)
+			ping = requests.get(f"{base_url}/api/method/ping", headers={"Host": SITE}, timeout=30)
 			if ping.status_code == 200:
 				break
 		except requests.ConnectionError:
@@ -109,6 +110,16 @@ ROLE_PROFILES = {
 	"integrator2": ["Order Integrator"],
 	"norole": [],
 }
+
+
+@pytest.fixture
+def served_site(server):
+	"""Point the site's URL at the test server: PDF rendering fetches the print stylesheet
+	over HTTP, as it does from nginx in production."""
+	previous = frappe.local.conf.get("host_name")
+	frappe.local.conf.host_name = f"http://{SITE}:{server.rsplit(':', 1)[1]}"
+	yield
+	frappe.local.conf.host_name = previous
 
 
 @pytest.fixture(scope="session")

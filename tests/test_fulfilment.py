@@ -24,6 +24,8 @@ from tests.utils import (
 	make_slip,
 	make_warehouse,
 	receive_stock,
+	ship,
+	sign,
 )
 
 
@@ -50,33 +52,6 @@ def progress(order):
 	return frappe.db.get_value(
 		"OC Order", order, ["per_shipped", "per_delivered", "status", "is_overdue"], as_dict=True
 	)
-
-
-def sign(note, status, received=None, by="Wang Lei"):
-	doc = frappe.get_doc("OC Delivery Note", note)
-	doc.sign_status = status
-	doc.signed_by = by
-	if status != "Refused":
-		doc.signed_receipt = attach_receipt("OC Delivery Note", note)
-	for row in doc.items:
-		if received and row.idx in received:
-			row.received_qty = received[row.idx]
-	doc.save()
-	return doc
-
-
-def ship(world, people, order, quantities=None):
-	"""Slip drafted by the clerk, confirmed by the warehouse; a note dispatched. Returns both names."""
-	as_user(people.clerk)
-	slip = make_slip(order, world.warehouse, quantities)
-	as_user(people.warehouse)
-	frappe.get_doc("OC Outbound Slip", slip.name).submit()
-	as_user(people.clerk)
-	note = make_note(slip.name)
-	as_user(people.warehouse)
-	frappe.get_doc("OC Delivery Note", note.name).submit()
-	as_user(people.clerk)
-	return slip.name, note.name
 
 
 # stock

@@ -220,3 +220,30 @@ def attach_receipt(doctype: str, name: str) -> str:
 		}
 	).insert(ignore_permissions=True)
 	return file.file_url
+
+
+def sign(note, status, received=None, by="Wang Lei"):
+	doc = frappe.get_doc("OC Delivery Note", note)
+	doc.sign_status = status
+	doc.signed_by = by
+	if status != "Refused":
+		doc.signed_receipt = attach_receipt("OC Delivery Note", note)
+	for row in doc.items:
+		if received and row.idx in received:
+			row.received_qty = received[row.idx]
+	doc.save()
+	return doc
+
+
+def ship(world, people, order, quantities=None):
+	"""Slip drafted by the clerk, confirmed by the warehouse; a note dispatched. Returns both names."""
+	frappe.set_user(people.clerk)
+	slip = make_slip(order, world.warehouse, quantities)
+	frappe.set_user(people.warehouse)
+	frappe.get_doc("OC Outbound Slip", slip.name).submit()
+	frappe.set_user(people.clerk)
+	note = make_note(slip.name)
+	frappe.set_user(people.warehouse)
+	frappe.get_doc("OC Delivery Note", note.name).submit()
+	frappe.set_user(people.clerk)
+	return slip.name, note.name

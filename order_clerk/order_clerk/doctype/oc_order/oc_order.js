@@ -63,6 +63,16 @@ frappe.ui.form.on("OC Order", {
 				__("Create")
 			);
 		}
+		if (clerk && ["Delivered", "Completed"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Archive"), () =>
+				frappe.call({
+					method: "order_clerk.api.make_archive_record",
+					args: { order: frm.doc.name },
+					freeze: true,
+					callback: ({ message }) => frappe.set_route("Form", "OC Archive Record", message.name),
+				})
+			);
+		}
 		if (clerk && frm.doc.contact_email) {
 			frm.add_custom_button(__("Send Status Update"), () =>
 				frappe.call({

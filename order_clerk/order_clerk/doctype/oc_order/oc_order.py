@@ -67,6 +67,7 @@ class OCOrder(Document):
 		per_shipped: DF.Percent
 		prepared_by: DF.SmallText | None
 		production_requests: DF.Table[OCProductionRequest]
+		ready_to_archive: DF.Check
 		rejected_by: DF.Link | None
 		rejected_on: DF.Datetime | None
 		rejection_reason: DF.SmallText | None

@@ -6,6 +6,6 @@ def get_data():
 		"fieldname": "order",
 		"transactions": [
 			{"label": _("Fulfilment"), "items": ["OC Outbound Slip", "OC Delivery Note"]},
-			{"label": _("Follow-up"), "items": ["OC Order Exception"]},
+			{"label": _("Follow-up"), "items": ["OC Order Exception", "OC Archive Record"]},
 		],
 	}
