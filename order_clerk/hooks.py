@@ -17,3 +17,9 @@ permission_query_conditions = {
 has_permission = {
 	"OC Order": "order_clerk.permissions.order_has_permission",
 }
+
+jinja = {
+	"methods": [
+		"order_clerk.money.rmb_uppercase",
+	],
+}
