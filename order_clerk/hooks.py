@@ -18,6 +18,11 @@ has_permission = {
 	"OC Order": "order_clerk.permissions.order_has_permission",
 }
 
+# Every print of these DocTypes is recorded in OC Print Log (order_clerk.printing.log).
+doc_events = {
+	"OC Order": {"before_print": "order_clerk.printing.log.record_print"},
+}
+
 jinja = {
 	"methods": [
 		"order_clerk.money.rmb_uppercase",
