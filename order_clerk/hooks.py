@@ -26,5 +26,6 @@ doc_events = {
 jinja = {
 	"methods": [
 		"order_clerk.money.rmb_uppercase",
+		"order_clerk.printing.context.oc_print_context",
 	],
 }

@@ -40,12 +40,7 @@ class AmountInWordsError(frappe.ValidationError, ValueError):
 
 def rmb_uppercase(amount) -> str:
 	"""The amount in Chinese uppercase: 12345.67 -> 壹万贰仟叁佰肆拾伍元陆角柒分."""
-	value = _to_decimal(amount)
-	# Checked before rounding too: quantizing a huge exponent overflows the context.
-	if abs(value) > MAX_AMOUNT + 1 or abs(value := value.quantize(CENT, ROUND_HALF_UP)) > MAX_AMOUNT:
-		raise AmountInWordsError(
-			_("The amount {0} is larger than {1} and cannot be written in words.").format(amount, MAX_AMOUNT)
-		)
+	value = round_to_fen(amount)
 	sign = "负" if value < 0 else ""
 	fen_total = int(abs(value) * 100)
 	yuan, jiao, fen = fen_total // 100, fen_total // 10 % 10, fen_total % 10
@@ -61,6 +56,17 @@ def rmb_uppercase(amount) -> str:
 	if fen:
 		words += DIGITS[fen] + "分"
 	return sign + words
+
+
+def round_to_fen(amount) -> Decimal:
+	"""The amount rounded half up to the 分, within ±MAX_AMOUNT, or AmountInWordsError."""
+	value = _to_decimal(amount)
+	# Checked before rounding too: quantizing a huge exponent overflows the context.
+	if abs(value) > MAX_AMOUNT + 1 or abs(value := value.quantize(CENT, ROUND_HALF_UP)) > MAX_AMOUNT:
+		raise AmountInWordsError(
+			_("The amount {0} is larger than {1} and cannot be written in words.").format(amount, MAX_AMOUNT)
+		)
+	return value
 
 
 def _to_decimal(amount) -> Decimal:
