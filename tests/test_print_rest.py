@@ -7,6 +7,7 @@ the URL the server gives, reaches the same server.
 """
 
 import io
+import threading
 
 import frappe
 import pytest
@@ -74,6 +75,22 @@ def test_pdf_downloads_are_logged_and_a_second_one_is_a_reprint(clients, people)
 		(2, 1, people.clerk),
 	]
 	assert {log.print_format for log in logs} == {ORDER_CONFIRMATION}
+
+
+def test_concurrent_prints_of_one_document_get_distinct_numbers(clients, people):
+	name = committed_order(people)
+	texts = []
+
+	def print_once():
+		texts.append(pdf_text(download(clients["clerk"], name, language="zh")))
+
+	threads = [threading.Thread(target=print_once) for _ in range(2)]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join()
+	assert sorted("补打（第2次打印）" in text for text in texts) == [False, True]
+	assert [log.print_count for log in committed_logs(name)] == [1, 2]
 
 
 def test_browser_print_view_is_logged(clients, people):

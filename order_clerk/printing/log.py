@@ -11,12 +11,14 @@ The desk's print preview renders through the same path but prints nothing: it is
 recorded, and shows the number the next print will carry.
 """
 
+import hashlib
 from typing import NamedTuple
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count
 from frappe.utils import now_datetime
+
+from order_clerk.numbering import current_count, next_count
 
 # Desk endpoints that render a print only to show it on screen.
 PREVIEW_METHODS = frozenset({"frappe.www.printview.get_html_and_style"})
@@ -38,10 +40,11 @@ def record_print(doc, method=None, print_settings=None) -> None:
 	if doc.is_new() or _is_preview():
 		doc.flags.oc_print_status = _status(doc, recorded=False)
 		return
-	# Serialises concurrent prints of the document, so each gets its own number. The lock is
-	# a row lock on the document alone, held until the print's transaction ends.
-	frappe.db.get_value(doc.doctype, doc.name, "name", for_update=True)
-	status = _status(doc, recorded=True)
+	# A counter row per document, taken under a row lock until the print's transaction ends:
+	# concurrent prints of a document get distinct numbers, and a failed print gives its
+	# number back. (Counting the log's rows would need a lock on a range of its index.)
+	count = next_count(_counter_key(doc.doctype, doc.name))
+	status = PrintStatus(count, count > 1, True)
 	frappe.get_doc(
 		{
 			"doctype": "OC Print Log",
@@ -68,14 +71,12 @@ def print_status(doc) -> PrintStatus:
 
 def print_count(doctype: str, name: str) -> int:
 	"""How many times the document has been printed."""
-	log = frappe.qb.DocType("OC Print Log")
-	(count,) = (
-		frappe.qb.from_(log)
-		.select(Count("*"))
-		.where((log.reference_doctype == doctype) & (log.reference_name == name))
-		.run()[0]
-	)
-	return count
+	return current_count(_counter_key(doctype, name))
+
+
+def _counter_key(doctype: str, name: str) -> str:
+	# Names may be long; the counter's key may not.
+	return "OC-PRINT-" + hashlib.sha1(f"{doctype}\n{name}".encode()).hexdigest()
 
 
 def _status(doc, recorded: bool) -> PrintStatus:

@@ -28,5 +28,5 @@ class OCPrintLog(Document):
 
 
 def on_doctype_update():
-	# Counting a document's prints reads by document.
+	# The prints of a document are looked up by document.
 	frappe.db.add_index("OC Print Log", ["reference_doctype", "reference_name"])
