@@ -9,7 +9,7 @@ with no copies setting prints one unlabelled copy.
 from typing import NamedTuple
 
 import frappe
-from frappe import _
+from frappe import _, _lt
 
 from order_clerk.exceptions import InvalidPrintSettingsError
 from order_clerk.printing.settings import get_print_settings
@@ -22,16 +22,16 @@ CUSTOMER_COPY = "Customer Copy"
 
 
 class CopyKind(NamedTuple):
-	label: str  # untranslated
+	label: object  # translated when made a string, in the language of the print
 	shows_prices: bool
 
 
 COPY_KINDS = {
-	STUB: CopyKind("Stub", True),
-	WAREHOUSE_COPY: CopyKind("Warehouse Copy", False),
-	FINANCE_COPY: CopyKind("Finance Copy", True),
-	LOGISTICS_COPY: CopyKind("Logistics Copy", True),
-	CUSTOMER_COPY: CopyKind("Customer Copy", True),
+	STUB: CopyKind(_lt("Stub"), True),
+	WAREHOUSE_COPY: CopyKind(_lt("Warehouse Copy"), False),
+	FINANCE_COPY: CopyKind(_lt("Finance Copy"), True),
+	LOGISTICS_COPY: CopyKind(_lt("Logistics Copy"), True),
+	CUSTOMER_COPY: CopyKind(_lt("Customer Copy"), True),
 }
 
 # The OC Settings field that lists the copies of each multi-part document.
@@ -42,7 +42,7 @@ COPIES_SETTING = {
 
 # What a copy is called on one kind of document when its general name does not fit.
 LABEL_OVERRIDES = {
-	("OC Delivery Note", CUSTOMER_COPY): "Customer Sign-off Copy",
+	("OC Delivery Note", CUSTOMER_COPY): _lt("Customer Sign-off Copy"),
 }
 
 
@@ -71,7 +71,7 @@ def get_print_copies(doctype: str, settings: dict | None = None) -> list[PrintCo
 
 
 def copy_label(doctype: str, name: str) -> str:
-	return _(LABEL_OVERRIDES.get((doctype, name)) or COPY_KINDS[name].label)
+	return str(LABEL_OVERRIDES.get((doctype, name)) or COPY_KINDS[name].label)
 
 
 def parse_copy_names(text: str | None) -> list[str]:
