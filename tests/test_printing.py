@@ -243,6 +243,7 @@ def test_outbound_slip_copies_each_on_its_own_page_warehouse_without_prices(peop
 	for priced in (stub, finance):
 		assert "9,845.67" in priced and TOTAL_IN_WORDS in priced
 	assert "200" in warehouse
+	assert "合计201" in warehouse  # the total quantity stays
 	for price in ("12.50", "9,845.67", "12,345.67", TOTAL_IN_WORDS):
 		assert price not in warehouse, price
 
