@@ -29,3 +29,7 @@ class DuplicateOrderError(frappe.DuplicateEntryError):
 
 class FrozenOrderError(frappe.ValidationError):
 	"""The order's content cannot change in its current state."""
+
+
+class InvalidPrintSettingsError(frappe.ValidationError):
+	"""A print setting names something the app does not know (a copy of a form, say)."""

@@ -1,4 +1,4 @@
-"""Gapless per-year document numbers (SO-2026-00001, ARC-2026-00001).
+"""Gapless per-year document numbers (SO-2026-00001, ARC-2026-00001), and other counters.
 
 The counter lives in Frappe's `tabSeries` and is read with a row lock inside the caller's
 transaction: concurrent callers queue on the lock, and a transaction that fails rolls the
@@ -11,17 +11,26 @@ from frappe.query_builder import DocType
 
 def next_number(prefix: str, year: int, digits: int = 5) -> str:
 	key = f"{prefix}-{year}-"
-	series = DocType("Series")
-	# Make sure the row exists without racing another transaction that creates it too.
-	frappe.qb.into(series).columns(series.name, series.current).insert(key, 0).ignore().run()
-	current = frappe.qb.from_(series).select(series.current).where(series.name == key).for_update().run()
-	number = int(current[0][0] or 0) + 1
-	frappe.qb.update(series).set(series.current, number).where(series.name == key).run()
-	return f"{key}{number:0{digits}d}"
+	return f"{key}{next_count(key):0{digits}d}"
 
 
 def peek_next_number(prefix: str, year: int, digits: int = 5) -> str:
 	"""The number `next_number` would give now, without taking it."""
 	key = f"{prefix}-{year}-"
-	current = frappe.db.get_value("Series", key, "current", order_by=None) or 0
-	return f"{key}{int(current) + 1:0{digits}d}"
+	return f"{key}{current_count(key) + 1:0{digits}d}"
+
+
+def next_count(key: str) -> int:
+	"""Adds one to the counter `key` (at most 100 characters) and returns it, under a row lock."""
+	series = DocType("Series")
+	# Make sure the row exists without racing another transaction that creates it too.
+	frappe.qb.into(series).columns(series.name, series.current).insert(key, 0).ignore().run()
+	# A locking read sees what other transactions committed, whatever this one read before.
+	current = frappe.qb.from_(series).select(series.current).where(series.name == key).for_update().run()
+	count = int(current[0][0] or 0) + 1
+	frappe.qb.update(series).set(series.current, count).where(series.name == key).run()
+	return count
+
+
+def current_count(key: str) -> int:
+	return int(frappe.db.get_value("Series", key, "current", order_by=None) or 0)

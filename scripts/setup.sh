@@ -24,7 +24,7 @@ install_system_packages() {
 	[ "${SKIP_SYSTEM_PACKAGES:-0}" = 1 ] && return 0
 	local wanted=(git curl python3-venv python3-dev pkg-config build-essential libmariadb-dev
 		mariadb-server mariadb-client redis-server wkhtmltopdf xfonts-75dpi xfonts-base
-		fonts-noto-cjk nodejs npm cron)
+		fonts-noto-cjk fonts-wqy-microhei poppler-utils nodejs npm cron)
 	local missing=()
 	for pkg in "${wanted[@]}"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -190,6 +190,8 @@ ensure_site() {
 		bench_in_dir --site "$SITE" set-config mail_server localhost >/dev/null
 		bench_in_dir --site "$SITE" set-config auto_email_id "orders@$SITE" >/dev/null
 	fi
+	# Before install or migrate, which clear the translation cache: prints read the new ones.
+	bench_in_dir compile-po-to-mo --app order_clerk >/dev/null
 	if ! grep -q "^order_clerk" <<<"$apps"; then
 		say "Installing order_clerk on $SITE"
 		bench_in_dir --site "$SITE" install-app order_clerk </dev/null

@@ -66,7 +66,8 @@ def server():
 			"3",
 			"--timeout",
 			"120",
-			# As bench serve does, the app also serves /assets (print stylesheets, the desk).
+			# With its static files, as bench serve does: a PDF made in a test fetches the print
+			# styles (/assets) from this server.
 			"frappe.app:application_with_statics()",
 		],
 		cwd=SITES_PATH,
@@ -80,7 +81,8 @@ def server():
 			ping = requests.get(f"{base_url}/api/method/ping", headers={"Host": SITE}, timeout=30)
 			if ping.status_code == 200:
 				break
-		except requests.ConnectionError:
+		except (requests.ConnectionError, requests.Timeout):
+			# A cold worker on a busy machine may take longer than one ping to answer.
 			pass
 		if process.poll() is not None or time.monotonic() > deadline:
 			process.kill()

@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from order_clerk.printing.copies import validate_copy_settings
+
 
 class OCSettings(Document):
 	# begin: auto-generated types
@@ -32,4 +34,5 @@ class OCSettings(Document):
 		send_acknowledgement: DF.Check
 	# end: auto-generated types
 
-	pass
+	def validate(self):
+		validate_copy_settings(self)

@@ -1,0 +1,74 @@
+"""Everything a print format of the app needs, in one call: oc_print_context(doc, ...) in Jinja.
+
+A format renders, for each copy in `copies`, one page frame (templates/print/macros.html)
+with the company header, the copy's label, the draft or reprint marks, its own body, and
+the signature blocks.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import format_datetime, get_fullname, now_datetime
+
+from order_clerk.printing.copies import get_print_copies
+from order_clerk.printing.formatting import format_amount, format_quantity
+from order_clerk.printing.header import company_header
+from order_clerk.printing.log import print_status
+from order_clerk.printing.page import get_page_size, page_css
+from order_clerk.printing.qr import qr_code_data_uri
+from order_clerk.printing.settings import get_print_settings
+from order_clerk.printing.signatures import signature_blocks
+
+
+def oc_print_context(doc, number=None, copies_of=None, signatures=None) -> frappe._dict:
+	"""The print context of `doc`.
+
+	number: the document number to print and encode in the QR code; the name by default.
+	copies_of: the DocType whose copies (OC Settings) to print; the document's by default.
+	signatures: (kind, user, date) entries of order_clerk.printing.signatures, in order.
+	"""
+	settings = get_print_settings()
+	page = get_page_size(settings)
+	number = number or doc.name
+	prices_visible = user_may_see_prices(doc)
+	copies = [
+		copy._replace(shows_prices=copy.shows_prices and prices_visible)
+		for copy in get_print_copies(copies_of or doc.doctype, settings)
+	]
+	return frappe._dict(
+		company=company_header(settings),
+		page=page,
+		page_css=page_css(page),
+		number=number,
+		qr=qr_code_data_uri(number),
+		mark=document_mark(doc),
+		status=print_status(doc),
+		copies=copies,
+		prices_visible=prices_visible,
+		signatures=signature_blocks(signatures),
+		printed_by=get_fullname(frappe.session.user),
+		printed_on=format_datetime(now_datetime()),
+		quantity=format_quantity,
+		amount=format_amount,
+	)
+
+
+def document_mark(doc) -> str:
+	"""The watermark of a document that is not in force: only a submitted one prints clean."""
+	if doc.docstatus == 0:
+		return _("DRAFT")
+	if doc.docstatus == 2:
+		return _("CANCELLED")
+	return ""
+
+
+def user_may_see_prices(doc) -> bool:
+	"""False when a Currency field of the document or its lines is above the user's permlevels.
+
+	A print shows every field it names, whoever prints: what the desk hides by permission
+	level (prices from the warehouse) must be left out here too.
+	"""
+	levels = set(doc.get_permlevel_access("read"))
+	metas = [doc.meta, *(frappe.get_meta(df.options) for df in doc.meta.get_table_fields())]
+	return all(
+		(df.permlevel or 0) in levels for meta in metas for df in meta.fields if df.fieldtype == "Currency"
+	)
