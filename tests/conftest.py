@@ -76,10 +76,11 @@ def server():
 	deadline = time.monotonic() + 60
 	while True:
 		try:
-			ping = requests.get(f"{base_url}/api/method/ping", headers={"Host": SITE}, timeout=5)
+			# A worker's first request loads the whole app: slow on a busy machine.
+			ping = requests.get(f"{base_url}/api/method/ping", headers={"Host": SITE}, timeout=30)
 			if ping.status_code == 200:
 				break
-		except requests.ConnectionError:
+		except (requests.ConnectionError, requests.Timeout):
 			pass
 		if process.poll() is not None or time.monotonic() > deadline:
 			process.kill()
