@@ -8,6 +8,8 @@ POST /api/resource/OC Order and frappe.model.workflow.apply_workflow.
 import frappe
 from frappe import _
 
+from order_clerk.excel_import import import_file
+from order_clerk.excel_sheets import build_template
 from order_clerk.pricing import get_reference_prices
 
 
@@ -32,3 +34,26 @@ def get_product_details(product: str, customer: str | None = None) -> dict:
 		frappe.throw(_("Product {0} does not exist.").format(product), frappe.DoesNotExistError)
 	details.price_list_rate = get_reference_prices(customer, [product]).get(product, 0)
 	return details
+
+
+# Excel: order import
+
+
+def _send_workbook(file_name: str, content: bytes):
+	frappe.response.filename = file_name
+	frappe.response.filecontent = content
+	frappe.response.type = "binary"
+
+
+@frappe.whitelist(methods=["GET"])
+def download_order_import_template():
+	"""The workbook to fill in for order_clerk.api.import_orders."""
+	frappe.has_permission("OC Order", "create", throw=True)
+	_send_workbook("order-import-template.xlsx", build_template())
+
+
+@frappe.whitelist(methods=["POST"])
+def import_orders(file_url: str) -> dict:
+	"""Create draft orders from an uploaded import workbook (see order_clerk.excel_import)."""
+	frappe.has_permission("OC Order", "create", throw=True)
+	return import_file(file_url)
