@@ -59,4 +59,13 @@ frappe.query_reports["Order Statistics"] = {
 			default: 0,
 		},
 	],
+
+	onload(report) {
+		report.page.add_inner_button(__("Export to Excel"), () => {
+			const filters = report.get_filter_values(true);
+			if (!filters) return;
+			const args = Object.fromEntries(Object.entries(filters).filter(([, value]) => value));
+			window.open(`/api/method/order_clerk.api.export_statistics?${new URLSearchParams(args)}`);
+		});
+	},
 };
