@@ -10,14 +10,7 @@ from frappe.query_builder import DocType
 
 
 def next_number(prefix: str, year: int, digits: int = 5) -> str:
-	key = f"{prefix}-{year}-"
-	series = DocType("Series")
-	# Make sure the row exists without racing another transaction that creates it too.
-	frappe.qb.into(series).columns(series.name, series.current).insert(key, 0).ignore().run()
-	current = frappe.qb.from_(series).select(series.current).where(series.name == key).for_update().run()
-	number = int(current[0][0] or 0) + 1
-	frappe.qb.update(series).set(series.current, number).where(series.name == key).run()
-	return f"{key}{number:0{digits}d}"
+	return f"{prefix}-{year}-{reserve_numbers(prefix, year, 1):0{digits}d}"
 
 
 def peek_next_number(prefix: str, year: int, digits: int = 5) -> str:
@@ -25,3 +18,15 @@ def peek_next_number(prefix: str, year: int, digits: int = 5) -> str:
 	key = f"{prefix}-{year}-"
 	current = frappe.db.get_value("Series", key, "current", order_by=None) or 0
 	return f"{key}{int(current) + 1:0{digits}d}"
+
+
+def reserve_numbers(prefix: str, year: int, count: int) -> int:
+	"""Take `count` consecutive numbers (more than one for bulk loads); return the first."""
+	key = f"{prefix}-{year}-"
+	series = DocType("Series")
+	# Make sure the row exists without racing another transaction that creates it too.
+	frappe.qb.into(series).columns(series.name, series.current).insert(key, 0).ignore().run()
+	current = frappe.qb.from_(series).select(series.current).where(series.name == key).for_update().run()
+	first = int(current[0][0] or 0) + 1
+	frappe.qb.update(series).set(series.current, first + count - 1).where(series.name == key).run()
+	return first
