@@ -12,10 +12,17 @@ after_migrate = "order_clerk.install.after_migrate"
 
 permission_query_conditions = {
 	"OC Order": "order_clerk.permissions.order_query_conditions",
+	"Prepared Report": "order_clerk.report_access.prepared_report_query_conditions",
 }
 
 has_permission = {
 	"OC Order": "order_clerk.permissions.order_has_permission",
+	"Prepared Report": "order_clerk.report_access.prepared_report_has_permission",
+}
+
+# The sales reports run for the session user only, and keep prepared results to their owner.
+override_whitelisted_methods = {
+	"frappe.desk.query_report.run": "order_clerk.report_access.run",
 }
 
 _guard_sealed = {

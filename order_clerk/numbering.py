@@ -10,8 +10,7 @@ from frappe.query_builder import DocType
 
 
 def next_number(prefix: str, year: int, digits: int = 5) -> str:
-	key = f"{prefix}-{year}-"
-	return f"{key}{next_count(key):0{digits}d}"
+	return f"{prefix}-{year}-{reserve_numbers(prefix, year, 1):0{digits}d}"
 
 
 def peek_next_number(prefix: str, year: int, digits: int = 5) -> str:
@@ -20,16 +19,22 @@ def peek_next_number(prefix: str, year: int, digits: int = 5) -> str:
 	return f"{key}{current_count(key) + 1:0{digits}d}"
 
 
-def next_count(key: str) -> int:
-	"""Adds one to the counter `key` (at most 100 characters) and returns it, under a row lock."""
+def reserve_numbers(prefix: str, year: int, count: int) -> int:
+	"""Take `count` consecutive numbers (more than one for bulk loads); return the first."""
+	return next_count(f"{prefix}-{year}-", count) - count + 1
+
+
+def next_count(key: str, count: int = 1) -> int:
+	"""Adds `count` to the counter `key` (at most 100 characters) and returns the new value,
+	under a row lock."""
 	series = DocType("Series")
 	# Make sure the row exists without racing another transaction that creates it too.
 	frappe.qb.into(series).columns(series.name, series.current).insert(key, 0).ignore().run()
 	# A locking read sees what other transactions committed, whatever this one read before.
 	current = frappe.qb.from_(series).select(series.current).where(series.name == key).for_update().run()
-	count = int(current[0][0] or 0) + 1
-	frappe.qb.update(series).set(series.current, count).where(series.name == key).run()
-	return count
+	value = int(current[0][0] or 0) + count
+	frappe.qb.update(series).set(series.current, value).where(series.name == key).run()
+	return value
 
 
 def current_count(key: str) -> int:

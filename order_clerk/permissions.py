@@ -1,14 +1,20 @@
-"""Row-level access to orders, shared by the list query and the document check.
+"""Row-level access to orders, shared by the list query, the document check and the reports.
 
 Clerks, reviewers and system managers see every order. Warehouse operators and finance
 officers see approved (submitted) orders only. Order integrators see the orders they created
 (Frappe's "if owner" permission), widened here to nothing else.
+
+Prices and amounts are permlevel 1 on OC Order and its lines: a role without read at that
+level (the warehouse) sees quantities only.
 """
 
 import frappe
 from frappe.query_builder import DocType
+from pypika.terms import Criterion
 
 from order_clerk.roles import FINANCE_OFFICER, FULL_ORDER_ACCESS, ORDER_INTEGRATOR, WAREHOUSE_OPERATOR
+
+AMOUNT_PERMLEVEL = 1
 
 
 def _scope(user: str) -> str:
@@ -20,18 +26,23 @@ def _scope(user: str) -> str:
 	return "own"
 
 
-def order_query_conditions(user: str | None = None) -> str:
-	user = user or frappe.session.user
+def order_scope_condition(user: str, order=None) -> Criterion | None:
+	"""The orders `user` may read, as a query-builder condition on `order` (None: every order)."""
+	order = order or DocType("OC Order")
 	scope = _scope(user)
 	if scope == "all":
-		return ""
-	order = DocType("OC Order")
+		return None
 	if scope == "approved":
-		condition = order.docstatus == 1
-	elif scope == "approved_or_own":
-		condition = (order.docstatus == 1) | (order.owner == user)
-	else:
-		condition = order.owner == user
+		return order.docstatus == 1
+	if scope == "approved_or_own":
+		return (order.docstatus == 1) | (order.owner == user)
+	return order.owner == user
+
+
+def order_query_conditions(user: str | None = None) -> str:
+	condition = order_scope_condition(user or frappe.session.user)
+	if condition is None:
+		return ""
 	return condition.get_sql(quote_char="`", with_namespace=True)
 
 
@@ -45,3 +56,9 @@ def order_has_permission(doc, ptype: str | None = None, user: str | None = None,
 	if scope == "approved_or_own":
 		return doc.docstatus == 1 or doc.owner == user
 	return doc.owner == user
+
+
+def can_read_amounts(user: str | None = None) -> bool:
+	"""Whether `user` may read prices and amounts of orders (permlevel 1)."""
+	access = frappe.get_meta("OC Order").get_permlevel_access("read", user=user or frappe.session.user)
+	return AMOUNT_PERMLEVEL in access

@@ -78,11 +78,11 @@ def server():
 	deadline = time.monotonic() + 180  # workers boot slowly on a loaded machine
 	while True:
 		try:
+			# A worker's first request loads the whole app: slow on a busy machine.
 			ping = requests.get(f"{base_url}/api/method/ping", headers={"Host": SITE}, timeout=30)
 			if ping.status_code == 200:
 				break
 		except (requests.ConnectionError, requests.Timeout):
-			# A cold worker on a busy machine may take longer than one ping to answer.
 			pass
 		if process.poll() is not None or time.monotonic() > deadline:
 			process.kill()

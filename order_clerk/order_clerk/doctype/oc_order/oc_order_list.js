@@ -31,4 +31,60 @@ frappe.listview_settings["OC Order"] = {
 		}
 		return [__(doc.status), OC_ORDER_STATUS_COLORS[doc.status] || "gray", `status,=,${doc.status}`];
 	},
+	onload(listview) {
+		if (!frappe.model.can_create("OC Order")) return;
+		listview.page.add_menu_item(__("Download Order Import Template"), () => {
+			window.open("/api/method/order_clerk.api.download_order_import_template");
+		});
+		listview.page.add_menu_item(__("Import Orders from Excel"), () => {
+			new frappe.ui.FileUploader({
+				allow_multiple: false,
+				make_attachments_public: false,
+				restrictions: { allowed_file_types: [".xlsx"] },
+				on_success(file) {
+					frappe
+						.call({
+							method: "order_clerk.api.import_orders",
+							args: { file_url: file.file_url },
+							freeze: true,
+							freeze_message: __("Importing orders..."),
+						})
+						.then((r) => show_order_import_result(listview, r.message));
+				},
+			});
+		});
+		frappe.realtime.off("order_import_finished");
+		frappe.realtime.on("order_import_finished", (result) => show_order_import_result(listview, result));
+	},
 };
+
+function show_order_import_result(listview, result) {
+	if (!result) return;
+	if (result.status === "Queued") {
+		frappe.msgprint(
+			__("The file has {0} lines; it is being imported in the background.", [result.lines]),
+			__("Import Queued")
+		);
+		return;
+	}
+	if (result.status === "Failed") {
+		frappe.msgprint({
+			title: __("Import Refused"),
+			indicator: "red",
+			message: __(
+				"The file has {0} errors, so no order was created. The marked workbook lists each one with its sheet, row and column: {1}",
+				[result.errors.length, `<a href="${encodeURI(result.error_file)}">${__("Download")}</a>`]
+			),
+		});
+		return;
+	}
+	frappe.msgprint({
+		title: __("Import Finished"),
+		indicator: "green",
+		message: __("{0} draft orders created, {1} already imported.", [
+			result.orders.length,
+			result.already_imported.length,
+		]),
+	});
+	listview.refresh();
+}

@@ -1,0 +1,61 @@
+"""Bench commands of the app.
+
+bench --site SITE order-clerk-generate --orders 200000 --lines 1000000
+bench --site SITE order-clerk-benchmark
+"""
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+def _connect(context):
+	import frappe
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	frappe.set_user("Administrator")
+	return frappe
+
+
+@click.command("order-clerk-generate", help="Fill the site with realistic orders for benchmarks.")
+@click.option("--orders", default=200_000, show_default=True, help="Number of orders.")
+@click.option(
+	"--lines", default=1_000_000, show_default=True, help="Number of order lines, all orders together."
+)
+@click.option("--years", default=2, show_default=True, help="Spread the order dates over this many years.")
+@click.option("--seed", type=int, help="Random seed, for the same data again.")
+@pass_context
+def generate(context, orders, lines, years, seed):
+	frappe = _connect(context)
+	try:
+		from order_clerk.scale.generator import generate as generate_orders
+
+		try:
+			generate_orders(orders, lines, years=years, seed=seed, echo=click.echo)
+		except ValueError as e:
+			raise click.UsageError(str(e)) from e
+		frappe.db.commit()
+	finally:
+		frappe.destroy()
+
+
+@click.command(
+	"order-clerk-benchmark", help="Time the sales reports and the Excel import on the site's data."
+)
+@click.option(
+	"--import-lines", default=10_000, show_default=True, help="Lines in the Excel import timed; 0 skips it."
+)
+@click.option("--repeat", default=3, show_default=True, help="Runs per measurement; the best one counts.")
+@pass_context
+def benchmark(context, import_lines, repeat):
+	frappe = _connect(context)
+	try:
+		from order_clerk.scale.benchmark import run
+
+		run(import_lines=import_lines, repeat=repeat, echo=click.echo)
+	finally:
+		frappe.db.rollback()
+		frappe.destroy()
+
+
+commands = [generate, benchmark]

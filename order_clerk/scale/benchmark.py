@@ -1,0 +1,196 @@
+"""Time the sales reports against hand-written SQL, and the Excel import against bulk_insert.
+
+Each report runs through its execute() as Administrator over the site's data, and is set
+against one hand-written GROUP BY that yields the same figures; the ratio should stay within
+TARGET_RATIO. The Excel import of a workbook of `import_lines` lines is set against
+frappe.db.bulk_insert of the same orders and lines. Everything the benchmark writes is rolled
+back; it prints its findings and returns them.
+"""
+
+import io
+import time
+import uuid
+from functools import partial
+
+import frappe
+import openpyxl
+from frappe.utils import getdate, nowdate
+
+from order_clerk import excel_sheets
+from order_clerk.excel_import import import_workbook
+from order_clerk.order_clerk.report.best_selling_products import best_selling_products
+from order_clerk.order_clerk.report.order_statistics import order_statistics
+
+TARGET_RATIO = 3.0
+LINES_PER_ORDER = 10
+
+ORDERS_BY_MONTH_AND_CUSTOMER = """
+	select subdate(order_date, dayofmonth(order_date) - 1) as period, customer,
+		count(*), sum(total_qty), sum(grand_total)
+	from `tabOC Order`
+	where docstatus = 1 and order_date between %(from_date)s and %(to_date)s
+	group by period, customer
+"""
+ORDERS_BY_WEEK_AND_PRODUCT = """
+	select subdate(o.order_date, weekday(o.order_date)) as period, i.product,
+		count(distinct o.name), sum(i.qty), sum(i.amount)
+	from `tabOC Order` o join `tabOC Order Item` i on i.parent = o.name and i.parenttype = 'OC Order'
+	where o.docstatus = 1 and o.order_date between %(from_date)s and %(to_date)s
+	group by period, i.product
+"""
+ORDERS_BY_QUARTER_AND_CHANNEL = """
+	select makedate(year(order_date), 1) + interval quarter(order_date) - 1 quarter as period, channel,
+		count(*), sum(total_qty), sum(grand_total)
+	from `tabOC Order`
+	where docstatus = 1 and order_date between %(from_date)s and %(to_date)s
+	group by period, channel
+"""
+TOP_PRODUCTS = """
+	select i.product, count(distinct o.name), sum(i.qty) as qty, sum(i.amount),
+		sum(sum(i.qty)) over (), sum(sum(i.amount)) over (), count(*) over ()
+	from `tabOC Order` o join `tabOC Order Item` i on i.parent = o.name and i.parenttype = 'OC Order'
+	where o.docstatus = 1 and o.order_date between %(from_date)s and %(to_date)s
+	group by i.product
+	order by qty desc, i.product
+	limit 20
+"""
+
+CASES = (
+	("Order Statistics, monthly by customer", order_statistics, {"period": "Monthly", "group_by": "Customer"}, ORDERS_BY_MONTH_AND_CUSTOMER),
+	("Order Statistics, weekly by product", order_statistics, {"period": "Weekly", "group_by": "Product"}, ORDERS_BY_WEEK_AND_PRODUCT),
+	("Order Statistics, quarterly by channel", order_statistics, {"period": "Quarterly", "group_by": "Channel"}, ORDERS_BY_QUARTER_AND_CHANNEL),
+	("Best-Selling Products, top 20 by quantity", best_selling_products, {"top_n": 20, "rank_by": "Quantity"}, TOP_PRODUCTS),
+)  # fmt: skip
+
+
+def _best_time(function, repeat: int) -> tuple[float, object]:
+	best, result = None, None
+	for _ in range(repeat):
+		started = time.perf_counter()
+		result = function()
+		elapsed = time.perf_counter() - started
+		best = elapsed if best is None else min(best, elapsed)
+	return best, result
+
+
+def run(import_lines: int = 10_000, repeat: int = 3, echo=print) -> dict:
+	frappe.set_user("Administrator")
+	counts = frappe.db.sql("select count(*), min(order_date), max(order_date) from `tabOC Order`")[0]
+	lines = frappe.db.count("OC Order Item")
+	date_range = {"from_date": getdate(counts[1] or nowdate()), "to_date": getdate(counts[2] or nowdate())}
+	echo(
+		f"Data: {counts[0]} orders, {lines} lines, order dates {date_range['from_date']} to {date_range['to_date']}."
+	)
+	echo(f"{'report':<45} {'report s':>9} {'SQL s':>9} {'ratio':>7}  target <= {TARGET_RATIO:g}x")
+	findings = {"reports": [], "import": None}
+	for label, report, filters, sql in CASES:
+		# Warm up: the first run also loads metadata, which no later run pays for.
+		report.execute({**date_range, **filters})
+		report_time, result = _best_time(partial(report.execute, {**date_range, **filters}), repeat)
+		sql_time, rows = _best_time(partial(frappe.db.sql, sql, date_range), repeat)
+		ratio = report_time / sql_time if sql_time else float("inf")
+		same = len(result[1]) == len(rows)
+		verdict = ("ok" if ratio <= TARGET_RATIO else "SLOWER") + ("" if same else ", ROW COUNTS DIFFER")
+		echo(f"{label:<45} {report_time:>9.3f} {sql_time:>9.3f} {ratio:>7.2f}  {verdict}")
+		findings["reports"].append(
+			{"report": label, "report_s": report_time, "sql_s": sql_time, "ratio": ratio}
+		)
+	if import_lines > 0:
+		findings["import"] = benchmark_import(import_lines, echo)
+	return findings
+
+
+def benchmark_import(line_count: int, echo=print) -> dict:
+	customers = frappe.get_all("OC Customer", filters={"disabled": 0}, pluck="name", limit=20)
+	products = frappe.get_all("OC Product", filters={"disabled": 0}, pluck="name", limit=50)
+	if not customers or not products:
+		echo("Excel import: skipped, the site has no customers or products.")
+		return None
+	orders = _orders_to_import(line_count, customers, products)
+	content = _workbook(orders)
+
+	frappe.db.savepoint("benchmark_import")
+	started = time.perf_counter()
+	result = import_workbook(content, "benchmark.xlsx")
+	import_time = time.perf_counter() - started
+	frappe.db.rollback(save_point="benchmark_import")
+	if result["status"] != "Imported":
+		echo(f"Excel import failed: {result['errors'][:3]}")
+		return None
+
+	started = time.perf_counter()
+	_bulk_insert(orders)
+	bulk_time = time.perf_counter() - started
+	frappe.db.rollback(save_point="benchmark_import")
+
+	ratio = import_time / bulk_time if bulk_time else float("inf")
+	echo(
+		f"Excel import of {line_count} lines: {import_time:.2f} s ({line_count / import_time:.0f} lines/s); "
+		f"bulk_insert of the same rows: {bulk_time:.2f} s ({line_count / bulk_time:.0f} lines/s); "
+		f"ratio {ratio:.1f}"
+	)
+	return {"lines": line_count, "import_s": import_time, "bulk_insert_s": bulk_time, "ratio": ratio}
+
+
+def _orders_to_import(line_count: int, customers: list[str], products: list[str]) -> list[dict]:
+	token = uuid.uuid4().hex[:8]
+	orders = []
+	for index in range(0, line_count, LINES_PER_ORDER):
+		lines = [
+			{"product": products[(index + n) % len(products)], "qty": 10 + n, "rate": 20 + n}
+			for n in range(min(LINES_PER_ORDER, line_count - index))
+		]
+		orders.append(
+			{
+				"external_ref": f"BENCH-{token}-{index // LINES_PER_ORDER:06d}",
+				"customer": customers[index // LINES_PER_ORDER % len(customers)],
+				"delivery_date": getdate(nowdate()),
+				"lines": lines,
+			}
+		)
+	return orders
+
+
+def _workbook(orders: list[dict]) -> bytes:
+	workbook = openpyxl.Workbook()
+	sheet = workbook.active
+	sheet.title = excel_sheets.ORDERS_SHEET
+	sheet.append(["external_ref", "customer", "delivery_date"])
+	lines = workbook.create_sheet(excel_sheets.LINES_SHEET)
+	lines.append(["external_ref", "product", "qty", "rate"])
+	for order in orders:
+		sheet.append([order["external_ref"], order["customer"], order["delivery_date"]])
+		for line in order["lines"]:
+			lines.append([order["external_ref"], line["product"], line["qty"], line["rate"]])
+	buffer = io.BytesIO()
+	workbook.save(buffer)
+	return buffer.getvalue()
+
+
+def _bulk_insert(orders: list[dict]):
+	now = frappe.utils.now_datetime()
+	user = frappe.session.user
+	order_rows, item_rows = [], []
+	for order in orders:
+		name = f"{order['external_ref']}-B"
+		order_rows.append(
+			(name, now, now, user, user, "Excel Import", order["external_ref"], order["customer"],
+			 getdate(nowdate()), order["delivery_date"], "Draft", "Draft")
+		)  # fmt: skip
+		for idx, line in enumerate(order["lines"], start=1):
+			item_rows.append(
+				(f"{name}-{idx}", now, now, user, user, name, "OC Order", "items", idx, line["product"],
+				 line["qty"], line["rate"], line["qty"] * line["rate"])
+			)  # fmt: skip
+	frappe.db.bulk_insert(
+		"OC Order",
+		["name", "creation", "modified", "owner", "modified_by", "channel", "external_ref", "customer",
+		 "order_date", "delivery_date", "workflow_state", "status"],
+		order_rows,
+	)  # fmt: skip
+	frappe.db.bulk_insert(
+		"OC Order Item",
+		["name", "creation", "modified", "owner", "modified_by", "parent", "parenttype", "parentfield",
+		 "idx", "product", "qty", "rate", "amount"],
+		item_rows,
+	)  # fmt: skip

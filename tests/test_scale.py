@@ -1,0 +1,80 @@
+"""The data generator and the benchmark, at a tiny size (no timings are asserted)."""
+
+import os
+import re
+import subprocess
+import sys
+
+import frappe
+
+from order_clerk.scale import benchmark, generator
+from tests.conftest import SITE, SITES_PATH
+
+
+def test_generator_makes_consistent_approved_orders():
+	made = generator.generate(40, 130, seed=11, echo=lambda _text: None)
+	names = made["names"]
+	assert (made["orders"], made["lines"], len(names), len(set(names))) == (40, 130, 40, 40)
+	orders = frappe.get_all(
+		"OC Order",
+		filters={"name": ("in", names)},
+		fields=["name", "docstatus", "workflow_state", "order_no", "total_qty", "grand_total", "intake_key"],
+	)
+	assert len(orders) == 40
+	lines = frappe.get_all(
+		"OC Order Item",
+		filters={"parent": ("in", names)},
+		fields=["parent", "sum(qty) as qty", "sum(amount) as amount", "count(*) as line_count"],
+		group_by="parent",
+	)
+	assert sum(row.line_count for row in lines) == 130
+	totals = {row.parent: (row.qty, row.amount) for row in lines}
+	for order in orders:
+		assert (order.total_qty, order.grand_total) == (
+			totals[order.name][0],
+			frappe.utils.flt(totals[order.name][1], 2),
+		), order.name
+		if order.docstatus == 1:
+			assert order.workflow_state == "Approved"
+			assert re.fullmatch(r"SO-\d{4}-\d{5,}", order.order_no), order.order_no
+			assert order.intake_key
+	assert len({o.order_no for o in orders if o.order_no}) == len([o for o in orders if o.order_no])
+	# Generated orders hold what the controller would have computed, and the seven facts.
+	for order in orders:
+		doc = frappe.get_doc("OC Order", order.name)
+		stored = (doc.total_qty, doc.grand_total)
+		doc.set_totals()
+		assert (doc.total_qty, frappe.utils.flt(doc.grand_total, 2)) == stored
+		assert doc.get_missing_facts() == []
+
+
+def test_benchmark_runs_and_prints_its_ratios():
+	generator.generate(20, 50, seed=5, echo=lambda _text: None)
+	printed = []
+	findings = benchmark.run(import_lines=25, repeat=1, echo=printed.append)
+	assert [f["report"] for f in findings["reports"]] == [case[0] for case in benchmark.CASES]
+	for case in benchmark.CASES:
+		assert any(
+			re.match(rf"{re.escape(case[0])}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(ok|SLOWER)$", line)
+			for line in printed
+		)
+	assert findings["import"]["lines"] == 25
+	assert re.search(r"Excel import of 25 lines: .* ratio [\d.]+$", printed[-1])
+	# The import it timed was rolled back.
+	assert not frappe.db.exists("OC Order", {"external_ref": ("like", "BENCH-%")})
+
+
+def test_bench_commands_are_registered():
+	python = sys.executable
+	for command in ("order-clerk-generate", "order-clerk-benchmark"):
+		completed = subprocess.run(
+			[python, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, command, "--help"],
+			cwd=SITES_PATH,
+			capture_output=True,
+			text=True,
+			timeout=120,
+			env={**os.environ},
+		)
+		assert completed.returncode == 0, completed.stderr
+		assert "Usage:" in completed.stdout
+		assert command in completed.stdout

@@ -1,0 +1,97 @@
+"""The Order Clerk workspace, its number cards and charts, as shipped with the app."""
+
+import json
+
+import frappe
+from frappe.desk.doctype.number_card.number_card import get_result
+from frappe.utils import get_first_day, nowdate
+
+from tests.utils import act, make_customer, make_order, make_product
+
+CARDS = (
+	"Orders Awaiting Review",
+	"Orders Needing Clarification",
+	"Overdue Orders",
+	"Orders Approved Today",
+	"Sales This Month",
+)
+CHARTS = ("Monthly Sales", "Open Orders by Review State", "Orders by Channel")
+
+
+def card_value(name: str) -> float:
+	card = frappe.get_doc("Number Card", name)
+	return get_result(card.as_dict(), card.filters_json)
+
+
+def test_workspace_links_documents_reports_cards_and_charts():
+	workspace = frappe.get_doc("Workspace", "Order Clerk")
+	assert (workspace.module, workspace.public) == ("Order Clerk", 1)
+	assert {(s.type, s.link_to) for s in workspace.shortcuts} == {
+		("DocType", "OC Order"),
+		("DocType", "OC Customer"),
+		("DocType", "OC Product"),
+		("DocType", "OC Settings"),
+		("Report", "Order Statistics"),
+		("Report", "Best-Selling Products"),
+	}
+	assert [c.number_card_name for c in workspace.number_cards] == list(CARDS)
+	assert [c.chart_name for c in workspace.charts] == list(CHARTS)
+	blocks = json.loads(workspace.content)
+	assert [b["data"]["number_card_name"] for b in blocks if b["type"] == "number_card"] == list(CARDS)
+	assert [b["data"]["chart_name"] for b in blocks if b["type"] == "chart"] == list(CHARTS)
+	shortcut_labels = {s.label for s in workspace.shortcuts}
+	assert {b["data"]["shortcut_name"] for b in blocks if b["type"] == "shortcut"} == shortcut_labels
+
+
+def test_cards_and_charts_are_standard_records_of_the_module():
+	for name in CARDS:
+		card = frappe.get_doc("Number Card", name)
+		assert (card.is_standard, card.module, card.document_type) == (1, "Order Clerk", "OC Order")
+	for name in CHARTS:
+		chart = frappe.get_doc("Dashboard Chart", name)
+		assert (chart.is_standard, chart.module, chart.document_type) == (1, "Order Clerk", "OC Order")
+
+
+def test_cards_count_what_they_say(people):
+	customer, product = make_customer(), make_product(rate=100)
+	before = {name: card_value(name) for name in CARDS}
+
+	frappe.set_user(people.clerk)
+	pending = make_order(customer, product)
+	act(pending.name, "Submit for Review")
+	asking = make_order(customer, product, clarifications=[{"question": "Which colour?"}])
+	act(asking.name, "Request Clarification")
+	approved = make_order(
+		customer, product, order_date=get_first_day(nowdate()), items=[{"product": product, "qty": 4.5}]
+	)
+	act(approved.name, "Submit for Review")
+	frappe.set_user(people.reviewer)
+	act(approved.name, "Approve")
+	frappe.db.set_value("OC Order", approved.name, "is_overdue", 1)
+	frappe.set_user("Administrator")
+
+	after = {name: card_value(name) for name in CARDS}
+	assert {name: after[name] - before[name] for name in CARDS} == {
+		"Orders Awaiting Review": 1,
+		"Orders Needing Clarification": 1,
+		"Overdue Orders": 1,
+		"Orders Approved Today": 1,
+		"Sales This Month": 450,
+	}
+
+
+def test_sales_card_and_chart_give_no_amounts_to_the_warehouse(people):
+	customer, product = make_customer(), make_product(rate=100)
+	frappe.set_user(people.clerk)
+	order = make_order(customer, product)
+	act(order.name, "Submit for Review")
+	frappe.set_user(people.reviewer)
+	act(order.name, "Approve")
+	assert card_value("Sales This Month") >= 1000
+	frappe.set_user(people.warehouse)
+	assert card_value("Sales This Month") == 0
+	chart = frappe.get_doc("Dashboard Chart", "Monthly Sales")
+	assert not chart.has_permission("read")
+	for profile in ("clerk", "reviewer", "finance"):
+		frappe.set_user(people[profile])
+		assert chart.has_permission("read"), profile
