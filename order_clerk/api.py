@@ -197,6 +197,8 @@ def verify_archive(archive_record: str) -> list[dict]:
 	record = frappe.get_doc("OC Archive Record", archive_record)
 	record.check_permission("read")
 	return verify(record)
+
+
 # Excel: order import and statistics export
 
 

@@ -14,6 +14,8 @@ from frappe.query_builder import DocType
 from frappe.utils import date_diff
 
 SALES_REPORTS = ("Order Statistics", "Best-Selling Products")
+# Every report of the app: each runs for the session user only.
+APP_REPORTS = (*SALES_REPORTS, "Order Fulfilment", "Clerk Daily Close")
 HEAVY_RANGE_DAYS = 92
 
 
@@ -30,7 +32,7 @@ def run(
 	are_default_filters=True,
 ):
 	"""frappe.desk.query_report.run, with the rules above for the sales reports."""
-	if report_name in SALES_REPORTS:
+	if report_name in APP_REPORTS:
 		check_run_as_self(user)
 		parsed = frappe.parse_json(filters) if filters else {}
 		check_prepared_report_owner(parsed.get("prepared_report_name") if parsed else None)
@@ -73,7 +75,7 @@ def is_heavy(filters: dict | None) -> bool:
 def prepared_report_has_permission(doc, ptype=None, user=None, **kwargs) -> bool | None:
 	# None leaves the decision to Frappe's own rule: the first hook with an answer wins.
 	user = user or frappe.session.user
-	if doc.report_name in SALES_REPORTS and user != "Administrator" and doc.owner != user:
+	if doc.report_name in APP_REPORTS and user != "Administrator" and doc.owner != user:
 		return False
 	return None
 
@@ -83,5 +85,5 @@ def prepared_report_query_conditions(user: str | None = None) -> str:
 	if user == "Administrator":
 		return ""
 	prepared = DocType("Prepared Report")
-	condition = prepared.report_name.notin(SALES_REPORTS) | (prepared.owner == user)
+	condition = prepared.report_name.notin(APP_REPORTS) | (prepared.owner == user)
 	return condition.get_sql(quote_char="`", with_namespace=True)

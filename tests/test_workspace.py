@@ -14,7 +14,12 @@ CARDS = (
 	"Overdue Orders",
 	"Orders Approved Today",
 	"Sales This Month",
+	"Orders to Ship Today",
+	"Delivery Notes Awaiting Sign-off",
+	"Open Exceptions",
+	"Orders Ready to Archive",
 )
+ORDER_CARDS = CARDS[:5] + ("Orders to Ship Today", "Orders Ready to Archive")
 CHARTS = ("Monthly Sales", "Open Orders by Review State", "Orders by Channel")
 
 
@@ -33,6 +38,14 @@ def test_workspace_links_documents_reports_cards_and_charts():
 		("DocType", "OC Settings"),
 		("Report", "Order Statistics"),
 		("Report", "Best-Selling Products"),
+		("DocType", "OC Outbound Slip"),
+		("DocType", "OC Delivery Note"),
+		("DocType", "OC Invoice Request"),
+		("DocType", "OC Order Exception"),
+		("DocType", "OC Archive Record"),
+		("DocType", "OC Stock Entry"),
+		("Report", "Order Fulfilment"),
+		("Report", "Clerk Daily Close"),
 	}
 	assert [c.number_card_name for c in workspace.number_cards] == list(CARDS)
 	assert [c.chart_name for c in workspace.charts] == list(CHARTS)
@@ -46,7 +59,8 @@ def test_workspace_links_documents_reports_cards_and_charts():
 def test_cards_and_charts_are_standard_records_of_the_module():
 	for name in CARDS:
 		card = frappe.get_doc("Number Card", name)
-		assert (card.is_standard, card.module, card.document_type) == (1, "Order Clerk", "OC Order")
+		assert (card.is_standard, card.module) == (1, "Order Clerk")
+		assert (card.document_type == "OC Order") == (name in ORDER_CARDS)
 	for name in CHARTS:
 		chart = frappe.get_doc("Dashboard Chart", name)
 		assert (chart.is_standard, chart.module, chart.document_type) == (1, "Order Clerk", "OC Order")
@@ -54,7 +68,7 @@ def test_cards_and_charts_are_standard_records_of_the_module():
 
 def test_cards_count_what_they_say(people):
 	customer, product = make_customer(), make_product(rate=100)
-	before = {name: card_value(name) for name in CARDS}
+	before = {name: card_value(name) for name in CARDS[:5]}
 
 	frappe.set_user(people.clerk)
 	pending = make_order(customer, product)
@@ -70,8 +84,8 @@ def test_cards_count_what_they_say(people):
 	frappe.db.set_value("OC Order", approved.name, "is_overdue", 1)
 	frappe.set_user("Administrator")
 
-	after = {name: card_value(name) for name in CARDS}
-	assert {name: after[name] - before[name] for name in CARDS} == {
+	after = {name: card_value(name) for name in CARDS[:5]}
+	assert {name: after[name] - before[name] for name in CARDS[:5]} == {
 		"Orders Awaiting Review": 1,
 		"Orders Needing Clarification": 1,
 		"Overdue Orders": 1,
@@ -95,3 +109,45 @@ def test_sales_card_and_chart_give_no_amounts_to_the_warehouse(people):
 	for profile in ("clerk", "reviewer", "finance"):
 		frappe.set_user(people[profile])
 		assert chart.has_permission("read"), profile
+
+
+def test_fulfilment_cards_count_what_they_say(people):
+	from frappe.utils import add_days
+
+	from tests.utils import approved_order, make_warehouse, receive_stock, ship
+
+	fulfilment_cards = CARDS[5:]
+	before = {name: card_value(name) for name in fulfilment_cards}
+	warehouse, product, customer = make_warehouse(), make_product(rate=10), make_customer()
+	frappe.set_user(people.warehouse)
+	receive_stock(warehouse, product, 10)
+	due_today = approved_order(
+		people, customer, product, delivery_date=nowdate(), items=[{"product": product, "qty": 2}]
+	)
+	later = approved_order(
+		people,
+		customer,
+		product,
+		delivery_date=add_days(nowdate(), 5),
+		items=[{"product": product, "qty": 3}],
+	)
+	ship(frappe._dict(warehouse=warehouse), people, later.name)
+	frappe.set_user(people.clerk)
+	frappe.get_doc(
+		{
+			"doctype": "OC Order Exception",
+			"exception_type": "Quality",
+			"order": due_today.name,
+			"description": "Scratches",
+			"due_date": add_days(nowdate(), 1),
+		}
+	).insert()
+	frappe.set_user("Administrator")
+	frappe.db.set_value("OC Order", later.name, "ready_to_archive", 1)
+	after = {name: card_value(name) for name in fulfilment_cards}
+	assert {name: after[name] - before[name] for name in fulfilment_cards} == {
+		"Orders to Ship Today": 1,
+		"Delivery Notes Awaiting Sign-off": 1,
+		"Open Exceptions": 1,
+		"Orders Ready to Archive": 1,
+	}
