@@ -19,7 +19,7 @@ CARDS = (
 	"Open Exceptions",
 	"Orders Ready to Archive",
 )
-ORDER_CARDS = CARDS[:5] + ("Orders to Ship Today", "Orders Ready to Archive")
+ORDER_CARDS = (*CARDS[:5], "Orders to Ship Today", "Orders Ready to Archive")
 CHARTS = ("Monthly Sales", "Open Orders by Review State", "Orders by Channel")
 
 
