@@ -151,3 +151,46 @@ def test_fulfilment_cards_count_what_they_say(people):
 		"Open Exceptions": 1,
 		"Orders Ready to Archive": 1,
 	}
+
+
+def test_each_role_lands_on_its_own_workspace(people):
+	"""The desk opens on the first workspace of the sidebar a user may see."""
+	from frappe.desk.desktop import get_workspace_sidebar_items
+
+	landing = {
+		"clerk": "Order Clerk",
+		"reviewer": "Order Review",
+		"warehouse": "Warehouse",
+		"finance": "Finance",
+	}
+	for profile, workspace in landing.items():
+		frappe.set_user(people[profile])
+		pages = [page["title"] for page in get_workspace_sidebar_items()["pages"] if page.get("public")]
+		assert pages[0] == workspace, (profile, pages[:3])
+	frappe.set_user(people.warehouse)
+	pages = [page["title"] for page in get_workspace_sidebar_items()["pages"]]
+	assert "Order Review" not in pages and "Finance" not in pages
+
+
+def test_role_workspaces_count_what_each_role_must_act_on(people):
+	from tests.utils import approved_order, make_slip, make_warehouse
+
+	cards = ("Outbound Slips to Confirm", "Delivery Notes to Dispatch", "Invoice Requests to Issue")
+	before = {name: card_value(name) for name in cards}
+	warehouse, product, customer = make_warehouse(), make_product(rate=10), make_customer()
+	order = approved_order(people, customer, product, items=[{"product": product, "qty": 1}])
+	frappe.set_user(people.clerk)
+	make_slip(order.name, warehouse)
+	frappe.set_user("Administrator")
+	after = {name: card_value(name) for name in cards}
+	assert {name: after[name] - before[name] for name in cards} == {
+		"Outbound Slips to Confirm": 1,
+		"Delivery Notes to Dispatch": 0,
+		"Invoice Requests to Issue": 0,
+	}
+	for name in ("Order Review", "Warehouse", "Finance"):
+		workspace = frappe.get_doc("Workspace", name)
+		blocks = json.loads(workspace.content)
+		assert [b["data"]["number_card_name"] for b in blocks if b["type"] == "number_card"] == [
+			c.number_card_name for c in workspace.number_cards
+		]
