@@ -54,6 +54,7 @@ DEMO_PRODUCTS = (
 
 def setup_demo():
 	setup_system()
+	setup_currency()
 	password = os.environ.get("DEMO_PASSWORD") or "Demo-Order-1"
 	for email, (first, last, roles) in DEMO_USERS.items():
 		if frappe.db.exists("User", email):
@@ -126,3 +127,10 @@ def setup_system():
 	):
 		frappe.db.set_single_value("System Settings", field, value)
 	frappe.clear_cache()
+
+
+def setup_currency():
+	"""Amounts in renminbi: without a default currency the desk shows the first enabled one."""
+	if not frappe.db.get_default("currency"):
+		frappe.db.set_default("currency", "CNY")
+		frappe.clear_cache()

@@ -7,6 +7,9 @@ app_license = "mit"
 
 export_python_type_annotations = True
 
+# Desk helpers shared by the app's list views (saved filters).
+app_include_js = "/assets/order_clerk/js/order_clerk.js"
+
 after_install = "order_clerk.install.after_install"
 after_migrate = "order_clerk.install.after_migrate"
 

@@ -11,4 +11,17 @@ frappe.listview_settings["OC Delivery Note"] = {
 		};
 		return [__(doc.status), colors[doc.status] || "gray", `status,=,${doc.status}`];
 	},
+	onload(listview) {
+		order_clerk.list.add_saved_filters(listview, [
+			{
+				name: "awaiting-sign-off",
+				label: __("Awaiting Sign-off"),
+				// Dispatched, and the customer's signature not yet recorded.
+				filters: () => [
+					["OC Delivery Note", "docstatus", "=", 1],
+					["OC Delivery Note", "sign_status", "=", "Pending"],
+				],
+			},
+		]);
+	},
 };

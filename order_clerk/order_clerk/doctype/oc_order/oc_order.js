@@ -2,30 +2,87 @@
 // For license information, please see license.txt
 
 frappe.ui.form.on("OC Order", {
-	refresh(frm) {
-		frm.trigger("show_completeness");
-		frm.trigger("add_fulfilment_buttons");
-		if (frm.doc.rejection_reason && frm.doc.workflow_state === "Rejected") {
-			frm.dashboard.set_headline_alert(
-				`${__("Rejected")}: ${frappe.utils.escape_html(frm.doc.rejection_reason)}`,
-				"red"
-			);
-		}
+	setup(frm) {
+		set_rate_formatter(frm);
 	},
 
-	show_completeness(frm) {
-		if (frm.doc.docstatus !== 0) return;
-		const missing = (frm.doc.missing_facts || "").split("\n").filter(Boolean);
-		if (frm.is_new()) return;
-		if (missing.length) {
-			frm.dashboard.add_comment(
-				`${__("Still to confirm")}: ${missing.map(frappe.utils.escape_html).join("; ")}`,
-				"orange",
-				true
+	onload(frm) {
+		load_price_tolerance(frm);
+	},
+
+	refresh(frm) {
+		use_rate_formatter(frm);
+		// A link shows its value as stored; the state is a word the user reads in their language.
+		frm.set_df_property("workflow_state", "formatter", (value) =>
+			value ? frappe.utils.escape_html(__(value)) : ""
+		);
+		frm.trigger("show_headline");
+		frm.trigger("add_fulfilment_buttons");
+		show_price_deviations(frm);
+	},
+
+	// The headline says why an order came back and, while it can change, what is still missing.
+	show_headline(frm) {
+		const parts = [];
+		const rejected = frm.doc.workflow_state === "Rejected" && frm.doc.rejection_reason;
+		if (rejected) {
+			parts.push(
+				`<div class="oc-rejection"><strong>${__("Rejected")}</strong>: ${frappe.utils.escape_html(
+					frm.doc.rejection_reason
+				)}</div>`
 			);
-		} else {
-			frm.dashboard.add_comment(__("All seven facts are confirmed."), "green", true);
 		}
+		let color = rejected ? "red" : "blue";
+		if (frm.doc.docstatus === 0) {
+			const missing = get_missing_facts(frm.doc, frm.oc_price_tolerance);
+			parts.push(completeness_html(missing));
+			if (!rejected) color = missing.length ? "orange" : "green";
+		}
+		frm.dashboard.clear_headline();
+		if (parts.length) frm.dashboard.set_headline_alert(parts.join(""), color);
+	},
+
+	// Asks the reviewer why, and saves it, before Reject goes to the server (which requires it).
+	before_workflow_action(frm) {
+		if (frm.selected_workflow_action !== "Reject") return;
+		// The workflow froze the screen; the freeze would cover the dialog.
+		frappe.dom.unfreeze();
+		return new Promise((resolve, reject) => {
+			let answered = false;
+			const dialog = new frappe.ui.Dialog({
+				title: __("Reject Order {0}", [frm.doc.name]),
+				fields: [
+					{
+						fieldname: "rejection_reason",
+						fieldtype: "Small Text",
+						label: __("Rejection Reason"),
+						description: __("The clerk sees this reason on the order."),
+						default: frm.doc.rejection_reason,
+						reqd: 1,
+					},
+				],
+				primary_action_label: __("Reject"),
+				primary_action({ rejection_reason }) {
+					answered = true;
+					dialog.hide();
+					// Balanced by the unfreeze that follows the workflow action.
+					frappe.dom.freeze();
+					frm.set_value("rejection_reason", rejection_reason)
+						.then(() => frm.save())
+						.then(resolve)
+						.catch((error) => {
+							frappe.dom.unfreeze();
+							reject(error);
+						});
+				},
+			});
+			dialog.onhide = () => {
+				if (answered) return;
+				frm.selected_workflow_action = null;
+				reject(new Error("Rejection cancelled"));
+			};
+			dialog.show();
+		});
 	},
 
 	add_fulfilment_buttons(frm) {
@@ -87,13 +144,28 @@ frappe.ui.form.on("OC Order", {
 	},
 
 	customer(frm) {
+		fill_customer_defaults(frm);
 		(frm.doc.items || []).forEach((row) => row.product && fetch_product_details(frm, row));
+		frm.trigger("show_headline");
+	},
+
+	delivery_date(frm) {
+		frm.trigger("show_headline");
+	},
+
+	payment_terms(frm) {
+		frm.trigger("show_headline");
+	},
+
+	delivery_address(frm) {
+		frm.trigger("show_headline");
 	},
 });
 
 frappe.ui.form.on("OC Order Item", {
 	product(frm, cdt, cdn) {
 		fetch_product_details(frm, locals[cdt][cdn]);
+		frm.trigger("show_headline");
 	},
 	qty(frm, cdt, cdn) {
 		set_amount(frm, locals[cdt][cdn]);
@@ -101,10 +173,167 @@ frappe.ui.form.on("OC Order Item", {
 	rate(frm, cdt, cdn) {
 		set_amount(frm, locals[cdt][cdn]);
 	},
+	price_list_rate(frm, cdt, cdn) {
+		set_price_deviation(frm, locals[cdt][cdn]);
+	},
+	price_deviation_reason(frm, cdt, cdn) {
+		frm.trigger("show_headline");
+		show_price_deviations(frm);
+		refresh_rate_cell(frm, locals[cdt][cdn]);
+	},
+	items_add(frm) {
+		frm.trigger("show_headline");
+	},
 	items_remove(frm) {
 		set_totals(frm);
 	},
 });
+
+// The seven facts, as order_clerk/order_clerk/doctype/oc_order/intake.py `missing_facts` checks
+// them on the server, with the same messages; `tolerance` is null when the user may not read it.
+function get_missing_facts(doc, tolerance) {
+	const missing = [];
+	const items = doc.items || [];
+	if (!doc.customer) missing.push(__("Customer"));
+	if (!items.length) missing.push(__("Items (product, quantity and unit price)"));
+	for (const row of items) {
+		if (!row.product) missing.push(__("Row {0}: Product", [row.idx]));
+		if (!flt(row.qty)) missing.push(__("Row {0}: Quantity", [row.idx]));
+		if (!flt(row.rate)) missing.push(__("Row {0}: Unit Price", [row.idx]));
+		if (needs_deviation_reason(row, tolerance) && !(row.price_deviation_reason || "").trim()) {
+			missing.push(
+				__("Row {0}: Reason for the price deviation of {1}% from the reference price", [
+					row.idx,
+					// As Python writes the float in the server's message: 20.0, 12.5.
+					Number.isInteger(flt(row.price_deviation_percent))
+						? flt(row.price_deviation_percent).toFixed(1)
+						: flt(row.price_deviation_percent),
+				])
+			);
+		}
+	}
+	if (!doc.delivery_date) missing.push(__("Delivery Date"));
+	if (!(doc.payment_terms || "").trim()) missing.push(__("Payment Terms"));
+	if (!(doc.delivery_address || "").trim()) missing.push(__("Delivery Address"));
+	return missing;
+}
+
+function completeness_html(missing) {
+	if (!missing.length) {
+		return `<div class="oc-completeness" data-complete="1">
+			<span class="indicator-pill green">${__("All seven facts confirmed")}</span>
+		</div>`;
+	}
+	const items = missing.map((fact) => `<li>${frappe.utils.escape_html(fact)}</li>`).join("");
+	return `<div class="oc-completeness" data-complete="0">
+		<span class="indicator-pill orange">${__("Still to confirm: {0}", [missing.length])}</span>
+		<ul class="oc-missing-facts mb-0 mt-1">${items}</ul>
+	</div>`;
+}
+
+function needs_deviation_reason(row, tolerance) {
+	if (tolerance === null || tolerance === undefined) return false;
+	return Math.abs(flt(row.price_deviation_percent)) > flt(tolerance);
+}
+
+function is_price_deviation(row, tolerance) {
+	return (
+		needs_deviation_reason(row, tolerance) ||
+		Boolean(flt(row.price_deviation_percent) && (row.price_deviation_reason || "").trim())
+	);
+}
+
+function load_price_tolerance(frm) {
+	// Only those who may read the settings get the tolerance; others see the deviations that
+	// carry a reason, which on an approved order are all of those beyond the tolerance.
+	frm.oc_price_tolerance = null;
+	if (!frappe.model.can_read("OC Settings")) return;
+	frappe.db.get_single_value("OC Settings", "price_tolerance_percent").then((value) => {
+		frm.oc_price_tolerance = flt(value);
+		frm.trigger("show_headline");
+		show_price_deviations(frm);
+		frm.refresh_field("items");
+	});
+}
+
+// The rate of a line priced away from its reference shows the deviation, in red while the
+// reason is missing; the reason is its tooltip.
+function set_rate_formatter(frm) {
+	const base_formatter = frappe.form.get_formatter("Currency");
+	frm.oc_rate_formatter = (value, df, options, row) => {
+		const formatted = base_formatter(value, df, options, row);
+		if (!row || !is_price_deviation(row, frm.oc_price_tolerance)) return formatted;
+		const reason = (row.price_deviation_reason || "").trim();
+		return `<span class="oc-price-deviation ${reason ? "text-warning" : "text-danger"}"
+			title="${frappe.utils.escape_html(reason || __("No reason given yet"))}">
+			${formatted} <small>(${format_deviation(row)})</small></span>`;
+	};
+	// Rows copy their fields from the meta, or from the grid's copy when it already exists.
+	frappe.meta.docfield_map["OC Order Item"].rate.formatter = frm.oc_rate_formatter;
+}
+
+function format_deviation(row) {
+	const percent = flt(row.price_deviation_percent);
+	return `${percent > 0 ? "+" : ""}${format_number(percent, null, 2)}%`;
+}
+
+function use_rate_formatter(frm) {
+	const grid = frm.fields_dict.items && frm.fields_dict.items.grid;
+	const rate = grid && grid.docfields && grid.docfields.find((df) => df.fieldname === "rate");
+	if (rate && rate.formatter !== frm.oc_rate_formatter) {
+		grid.update_docfield_property("rate", "formatter", frm.oc_rate_formatter);
+	}
+}
+
+// Below the items: every line priced away from its reference, with the reason given.
+function show_price_deviations(frm) {
+	const field = frm.fields_dict.items;
+	if (!field) return;
+	let $box = field.$wrapper.find(".oc-price-deviations");
+	if (!$box.length) $box = $('<div class="oc-price-deviations mt-2"></div>').appendTo(field.$wrapper);
+	const can_see_prices = frm.perm[1] && frm.perm[1].read;
+	const rows = (frm.doc.items || []).filter((row) => is_price_deviation(row, frm.oc_price_tolerance));
+	if (!can_see_prices || !rows.length) {
+		$box.empty().addClass("hidden");
+		return;
+	}
+	const lines = rows
+		.map((row) => {
+			const reason = (row.price_deviation_reason || "").trim();
+			return `<li class="${reason ? "" : "text-danger"}" data-idx="${row.idx}">
+				${__("Row {0}: {1} at {2}, reference {3} ({4})", [
+					row.idx,
+					frappe.utils.escape_html(row.product_name || row.product || ""),
+					format_currency(row.rate),
+					format_currency(row.price_list_rate),
+					format_deviation(row),
+				])}
+				— ${reason ? frappe.utils.escape_html(reason) : __("No reason given yet")}</li>`;
+		})
+		.join("");
+	$box.removeClass("hidden").html(`<div class="alert alert-warning mb-0">
+		<strong>${__("Price Deviations")}</strong><ul class="mb-0">${lines}</ul></div>`);
+}
+
+function fill_customer_defaults(frm) {
+	// As the server does on save: what the clerk left empty comes from the customer's master data.
+	if (!frm.doc.customer) return;
+	const fields = {
+		payment_terms: "payment_terms",
+		delivery_address: "delivery_address",
+		contact_person: "contact_person",
+		contact_phone: "phone",
+		contact_email: "email",
+	};
+	frappe.db.get_value("OC Customer", frm.doc.customer, Object.values(fields)).then(({ message }) => {
+		if (!message) return;
+		const values = {};
+		for (const [target, source] of Object.entries(fields)) {
+			if (!frm.doc[target] && message[source]) values[target] = message[source];
+		}
+		if (Object.keys(values).length) frm.set_value(values);
+	});
+}
 
 function fetch_product_details(frm, row) {
 	if (!row.product) return;
@@ -115,6 +344,7 @@ function fetch_product_details(frm, row) {
 		callback({ message }) {
 			if (!message) return;
 			frappe.model.set_value(row.doctype, row.name, {
+				product_name: message.product_name,
 				specification: row.specification || message.specification,
 				uom: row.uom || message.uom,
 				price_list_rate: message.price_list_rate,
@@ -126,7 +356,26 @@ function fetch_product_details(frm, row) {
 
 function set_amount(frm, row) {
 	frappe.model.set_value(row.doctype, row.name, "amount", flt(row.qty) * flt(row.rate));
+	set_price_deviation(frm, row);
 	set_totals(frm);
+}
+
+function set_price_deviation(frm, row) {
+	// Same rounding as the server (intake.set_item_details).
+	const reference = flt(row.price_list_rate);
+	const percent = reference && flt(row.rate) ? flt(((flt(row.rate) - reference) / reference) * 100, 2) : 0;
+	if (flt(row.price_deviation_percent) !== percent) {
+		frappe.model.set_value(row.doctype, row.name, "price_deviation_percent", percent);
+	}
+	frm.trigger("show_headline");
+	show_price_deviations(frm);
+	refresh_rate_cell(frm, row);
+}
+
+function refresh_rate_cell(frm, row) {
+	// The grid redraws a cell when its own value changes; the rate's look depends on others.
+	const grid_row = frm.fields_dict.items.grid.get_row(row.name);
+	if (grid_row) grid_row.refresh_field("rate");
 }
 
 function set_totals(frm) {
@@ -139,6 +388,7 @@ function set_totals(frm) {
 		"grand_total",
 		items.reduce((sum, row) => sum + flt(row.amount), 0)
 	);
+	frm.trigger("show_headline");
 }
 
 function show_stock_check(frm) {

@@ -32,29 +32,41 @@ frappe.listview_settings["OC Order"] = {
 		return [__(doc.status), OC_ORDER_STATUS_COLORS[doc.status] || "gray", `status,=,${doc.status}`];
 	},
 	onload(listview) {
-		if (!frappe.model.can_create("OC Order")) return;
-		listview.page.add_menu_item(__("Download Order Import Template"), () => {
-			window.open("/api/method/order_clerk.api.download_order_import_template");
-		});
-		listview.page.add_menu_item(__("Import Orders from Excel"), () => {
-			new frappe.ui.FileUploader({
-				allow_multiple: false,
-				make_attachments_public: false,
-				restrictions: { allowed_file_types: [".xlsx"] },
-				on_success(file) {
-					frappe
-						.call({
-							method: "order_clerk.api.import_orders",
-							args: { file_url: file.file_url },
-							freeze: true,
-							freeze_message: __("Importing orders..."),
-						})
-						.then((r) => show_order_import_result(listview, r.message));
-				},
-			});
-		});
-		frappe.realtime.off("order_import_finished");
-		frappe.realtime.on("order_import_finished", (result) => show_order_import_result(listview, result));
+		order_clerk.list.add_saved_filters(listview, [
+			{
+				name: "my-drafts",
+				label: __("My Drafts"),
+				show: () => frappe.model.can_create("OC Order"),
+				// Everything of mine that I can still change: drafts, questions open, sent back.
+				filters: () => [
+					["OC Order", "owner", "=", frappe.session.user],
+					["OC Order", "workflow_state", "in", ["Draft", "Needs Clarification", "Rejected"]],
+				],
+			},
+			{
+				name: "awaiting-my-review",
+				label: __("Awaiting My Review"),
+				show: () => frappe.user.has_role("Order Reviewer"),
+				// Maker-checker: orders I created, changed or submitted are not mine to approve.
+				filters: () => [
+					["OC Order", "workflow_state", "=", "Pending Review"],
+					["OC Order", "owner", "!=", frappe.session.user],
+					["OC Order", "submitted_for_review_by", "!=", frappe.session.user],
+					["OC Order", "prepared_by", "not like", `%${frappe.session.user}%`],
+				],
+			},
+			{
+				name: "to-ship-today",
+				label: __("To Ship Today"),
+				// Due today, or already late, and not fully shipped.
+				filters: () => [
+					["OC Order", "docstatus", "=", 1],
+					["OC Order", "status", "in", ["To Ship", "Partly Shipped"]],
+					["OC Order", "delivery_date", "<=", frappe.datetime.get_today()],
+				],
+			},
+		]);
+		if (frappe.model.can_create("OC Order")) add_excel_import_menu(listview);
 	},
 };
 
@@ -87,4 +99,29 @@ function show_order_import_result(listview, result) {
 		]),
 	});
 	listview.refresh();
+}
+
+function add_excel_import_menu(listview) {
+	listview.page.add_menu_item(__("Download Order Import Template"), () => {
+		window.open("/api/method/order_clerk.api.download_order_import_template");
+	});
+	listview.page.add_menu_item(__("Import Orders from Excel"), () => {
+		new frappe.ui.FileUploader({
+			allow_multiple: false,
+			make_attachments_public: false,
+			restrictions: { allowed_file_types: [".xlsx"] },
+			on_success(file) {
+				frappe
+					.call({
+						method: "order_clerk.api.import_orders",
+						args: { file_url: file.file_url },
+						freeze: true,
+						freeze_message: __("Importing orders..."),
+					})
+					.then((r) => show_order_import_result(listview, r.message));
+			},
+		});
+	});
+	frappe.realtime.off("order_import_finished");
+	frappe.realtime.on("order_import_finished", (result) => show_order_import_result(listview, result));
 }
