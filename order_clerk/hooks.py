@@ -37,6 +37,9 @@ jinja = {
 	"methods": [
 		"order_clerk.money.rmb_uppercase",
 		"order_clerk.printing.context.oc_print_context",
+		"order_clerk.printing.lines.oc_outbound_slip_lines",
+		"order_clerk.printing.lines.oc_delivery_note_lines",
+		"order_clerk.printing.lines.oc_invoice_request_lines",
 	],
 }
 
