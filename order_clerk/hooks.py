@@ -23,12 +23,13 @@ _guard_sealed = {
 	"before_update_after_submit": "order_clerk.archive.guard_sealed",
 	"on_trash": "order_clerk.archive.guard_sealed",
 }
+_record_print = {"before_print": "order_clerk.printing.log.record_print"}
 
 # Every print of these DocTypes is recorded in OC Print Log (order_clerk.printing.log);
 # nothing of a sealed order changes (order_clerk.archive).
 doc_events = {
-	"OC Order": {**_guard_sealed, "before_print": "order_clerk.printing.log.record_print"},
-	"OC Outbound Slip": _guard_sealed,
+	"OC Order": {**_guard_sealed, **_record_print},
+	"OC Outbound Slip": {**_guard_sealed, **_record_print},
 	"OC Delivery Note": _guard_sealed,
 	"OC Invoice Request": _guard_sealed,
 }
