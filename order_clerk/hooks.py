@@ -30,7 +30,7 @@ _record_print = {"before_print": "order_clerk.printing.log.record_print"}
 doc_events = {
 	"OC Order": {**_guard_sealed, **_record_print},
 	"OC Outbound Slip": {**_guard_sealed, **_record_print},
-	"OC Delivery Note": _guard_sealed,
+	"OC Delivery Note": {**_guard_sealed, **_record_print},
 	"OC Invoice Request": _guard_sealed,
 }
 
