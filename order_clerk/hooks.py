@@ -31,7 +31,7 @@ doc_events = {
 	"OC Order": {**_guard_sealed, **_record_print},
 	"OC Outbound Slip": {**_guard_sealed, **_record_print},
 	"OC Delivery Note": {**_guard_sealed, **_record_print},
-	"OC Invoice Request": _guard_sealed,
+	"OC Invoice Request": {**_guard_sealed, **_record_print},
 }
 
 jinja = {
