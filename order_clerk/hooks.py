@@ -33,20 +33,24 @@ _guard_sealed = {
 	"before_update_after_submit": "order_clerk.archive.guard_sealed",
 	"on_trash": "order_clerk.archive.guard_sealed",
 }
+_record_print = {"before_print": "order_clerk.printing.log.record_print"}
 
 # Every print of these DocTypes is recorded in OC Print Log (order_clerk.printing.log);
 # nothing of a sealed order changes (order_clerk.archive).
 doc_events = {
-	"OC Order": {**_guard_sealed, "before_print": "order_clerk.printing.log.record_print"},
-	"OC Outbound Slip": _guard_sealed,
-	"OC Delivery Note": _guard_sealed,
-	"OC Invoice Request": _guard_sealed,
+	"OC Order": {**_guard_sealed, **_record_print},
+	"OC Outbound Slip": {**_guard_sealed, **_record_print},
+	"OC Delivery Note": {**_guard_sealed, **_record_print},
+	"OC Invoice Request": {**_guard_sealed, **_record_print},
 }
 
 jinja = {
 	"methods": [
 		"order_clerk.money.rmb_uppercase",
 		"order_clerk.printing.context.oc_print_context",
+		"order_clerk.printing.lines.oc_outbound_slip_lines",
+		"order_clerk.printing.lines.oc_delivery_note_lines",
+		"order_clerk.printing.lines.oc_invoice_request_lines",
 	],
 }
 

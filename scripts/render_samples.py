@@ -30,6 +30,7 @@ from frappe.translate import print_language
 CLERK = "clerk@example.com"
 REVIEWER = "reviewer@example.com"
 WAREHOUSE = "warehouse@example.com"
+FINANCE = "finance@example.com"
 CONTINUOUS_FORM = "241 x 140 mm (continuous form)"
 
 
@@ -100,6 +101,109 @@ def make_order(approved: bool) -> str:
 	return order.name
 
 
+def private_file(doctype: str, name: str, file_name: str, content: str) -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": file_name,
+				"content": content,
+				"is_private": 1,
+				"attached_to_doctype": doctype,
+				"attached_to_name": name,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.file_url
+	)
+
+
+def make_slip(confirmed: bool = True) -> str:
+	"""An outbound slip of a sample order, drafted by the clerk, confirmed by the warehouse."""
+	from order_clerk.order_clerk.doctype.oc_order.oc_order import make_outbound_slip
+
+	order = make_order(True)
+	warehouse = frappe.get_doc(
+		{"doctype": "OC Warehouse", "warehouse_name": f"成品仓 {frappe.generate_hash(length=4)}"}
+	).insert(ignore_permissions=True)
+	frappe.set_user(WAREHOUSE)
+	for row in frappe.get_doc("OC Order", order).items:
+		entry = frappe.get_doc(
+			{
+				"doctype": "OC Stock Entry",
+				"entry_type": "Receipt",
+				"warehouse": warehouse.name,
+				"items": [{"product": row.product, "qty": row.qty}],
+			}
+		).insert()
+		entry.submit()
+	frappe.set_user(CLERK)
+	slip = make_outbound_slip(order)
+	slip.warehouse = warehouse.name
+	slip.remarks = "第4行随下一批发出。"
+	slip.items = [row for row in slip.items if row.idx < 4]
+	slip.insert()
+	if confirmed:
+		frappe.set_user(WAREHOUSE)
+		slip.submit()
+	frappe.set_user("Administrator")
+	return slip.name
+
+
+def make_note(dispatched: bool = True, signed: bool = False) -> str:
+	"""A delivery note of a confirmed slip; dispatched, and signed for short when asked."""
+	from order_clerk.order_clerk.doctype.oc_outbound_slip.oc_outbound_slip import make_delivery_note
+
+	slip = make_slip()
+	frappe.set_user(CLERK)
+	note = make_delivery_note(slip)
+	note.update(
+		{
+			"carrier": "顺丰速运",
+			"tracking_no": "SF1402 3345 8867",
+			"vehicle_no": "沪A·D12345",
+			"driver": "李建国",
+			"driver_phone": "139 0000 0002",
+		}
+	)
+	note.insert()
+	if dispatched:
+		frappe.set_user(WAREHOUSE)
+		note.submit()
+	if signed:
+		frappe.set_user(CLERK)
+		note = frappe.get_doc("OC Delivery Note", note.name)
+		note.sign_status = "Partly Signed"
+		note.signed_by = "王磊"
+		note.signed_receipt = private_file(note.doctype, note.name, "receipt.txt", "signed receipt")
+		for row in note.items:
+			row.received_qty = row.qty - 10 if row.idx == 1 else row.qty
+		note.save()
+	frappe.set_user("Administrator")
+	return note.name
+
+
+def make_invoice_request(issued: bool = False) -> str:
+	"""An invoice request for a signed note; submitted and issued by finance when asked."""
+	from order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request import new_invoice_request
+
+	note = make_note(signed=True)
+	frappe.set_user(CLERK)
+	request = new_invoice_request([note])
+	request.remarks = "发票请随月结对账单一并寄出。"
+	request.insert()
+	if issued:
+		request.submit()
+		frappe.set_user(FINANCE)
+		request = frappe.get_doc("OC Invoice Request", request.name)
+		request.invoice_no = "04412345"
+		request.invoice_date = frappe.utils.nowdate()
+		request.invoice_copy = private_file(request.doctype, request.name, "invoice.txt", "invoice")
+		request.save()
+	frappe.set_user("Administrator")
+	return request.name
+
+
 SAMPLES = (
 	Sample(
 		"order-confirmation-draft-zh", "OC Order", "OC Order Confirmation", "zh", lambda: make_order(False)
@@ -130,6 +234,60 @@ SAMPLES = (
 		"zh",
 		lambda: make_order(True),
 		page_size=CONTINUOUS_FORM,
+	),
+	Sample("outbound-slip-draft-zh", "OC Outbound Slip", "OC Outbound Slip", "zh", lambda: make_slip(False)),
+	Sample("outbound-slip-reprint-en", "OC Outbound Slip", "OC Outbound Slip", "en", make_slip, prints=2),
+	Sample(
+		"outbound-slip-continuous-zh",
+		"OC Outbound Slip",
+		"OC Outbound Slip",
+		"zh",
+		make_slip,
+		page_size=CONTINUOUS_FORM,
+	),
+	Sample(
+		"outbound-slip-warehouse-zh",
+		"OC Outbound Slip",
+		"OC Outbound Slip",
+		"zh",
+		make_slip,
+		printed_by=WAREHOUSE,
+	),
+	Sample("delivery-note-dispatched-zh", "OC Delivery Note", "OC Delivery Note", "zh", make_note),
+	Sample(
+		"delivery-note-signed-en",
+		"OC Delivery Note",
+		"OC Delivery Note",
+		"en",
+		lambda: make_note(signed=True),
+	),
+	Sample(
+		"delivery-note-continuous-zh",
+		"OC Delivery Note",
+		"OC Delivery Note",
+		"zh",
+		lambda: make_note(signed=True),
+		page_size=CONTINUOUS_FORM,
+	),
+	Sample(
+		"invoice-request-draft-zh", "OC Invoice Request", "OC Invoice Request", "zh", make_invoice_request
+	),
+	Sample(
+		"invoice-request-issued-en",
+		"OC Invoice Request",
+		"OC Invoice Request",
+		"en",
+		lambda: make_invoice_request(issued=True),
+		printed_by=FINANCE,
+	),
+	Sample(
+		"invoice-request-continuous-zh",
+		"OC Invoice Request",
+		"OC Invoice Request",
+		"zh",
+		lambda: make_invoice_request(issued=True),
+		page_size=CONTINUOUS_FORM,
+		prints=2,
 	),
 )
 
@@ -213,9 +371,11 @@ def main():
 		frappe.connect()
 		frappe.set_user("Administrator")
 		frappe.local.conf.host_name = url  # where wkhtmltopdf fetches the print styles
-		# As in tests: printview's access log would otherwise commit the sample documents.
-		frappe.flags.in_test = True
-		for user in (CLERK, REVIEWER, WAREHOUSE):
+		# As in tests: printview's access log would otherwise commit the sample documents; and
+		# under test a notification's email (assignments at approval) is sent at once, which
+		# commits too, unless emails are muted.
+		frappe.flags.in_test = frappe.flags.mute_emails = True
+		for user in (CLERK, REVIEWER, WAREHOUSE, FINANCE):
 			if not frappe.db.exists("User", user):
 				sys.exit(f"Demo user {user} is missing: run scripts/setup.sh first.")
 		set_company_header()

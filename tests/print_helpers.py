@@ -24,12 +24,14 @@ def printing():
 
 	Marks the process as under test, as Frappe's own runner does: outside tests, the access
 	log that printview writes commits the transaction, and with it this test's records.
+	Under test, though, Frappe sends the email of a notification (the assignments made at
+	approval) at once, and the email queue commits: emails are muted.
 	"""
-	saved = frappe.flags.in_test, frappe.local.lang
-	frappe.flags.in_test = True
+	saved = frappe.flags.in_test, frappe.flags.mute_emails, frappe.local.lang
+	frappe.flags.in_test = frappe.flags.mute_emails = True
 	yield
 	# print_language does not restore the language when the print fails.
-	frappe.flags.in_test, frappe.local.lang = saved
+	frappe.flags.in_test, frappe.flags.mute_emails, frappe.local.lang = saved
 	frappe.local.jenv = None
 	# set_single_value caches what it sets, and the rollback does not clear that cache.
 	frappe.db.value_cache.pop("OC Settings", None)

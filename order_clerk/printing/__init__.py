@@ -7,6 +7,7 @@
 - qr: QR codes as inline PNG data URIs.
 - signatures: the signature blocks at the foot of a form (制单, 审核, 仓库, 承运, 客户签收).
 - formatting: quantities and amounts as the printed forms show them.
+- lines: the lines of outbound slips, delivery notes and invoice requests as printed.
 - settings: OC Settings as the printing code reads it.
 - context: everything a print format needs, in one call from Jinja (oc_print_context).
 

@@ -19,17 +19,23 @@ from order_clerk.printing.settings import get_print_settings
 from order_clerk.printing.signatures import signature_blocks
 
 
-def oc_print_context(doc, number=None, copies_of=None, signatures=None) -> frappe._dict:
+def oc_print_context(doc, number=None, copies_of=None, signatures=None, prices_of=None) -> frappe._dict:
 	"""The print context of `doc`.
 
 	number: the document number to print and encode in the QR code; the name by default.
 	copies_of: the DocType whose copies (OC Settings) to print; the document's by default.
-	signatures: (kind, user, date) entries of order_clerk.printing.signatures, in order.
+	signatures: (kind, user, date[, written name]) entries of order_clerk.printing.signatures.
+	prices_of: the document whose prices the print shows when they are not the printed
+	document's own (an outbound slip shows its order's rates); the print shows them only to
+	a user who may read them there.
 	"""
 	settings = get_print_settings()
 	page = get_page_size(settings)
 	number = number or doc.name
-	prices_visible = user_may_see_prices(doc)
+	if prices_of is None:
+		prices_visible = user_may_see_prices(doc)
+	else:
+		prices_visible = prices_of.has_permission("read") and user_may_see_prices(prices_of)
 	copies = [
 		copy._replace(shows_prices=copy.shows_prices and prices_visible)
 		for copy in get_print_copies(copies_of or doc.doctype, settings)
