@@ -123,11 +123,11 @@ def render(record, item: Expected) -> str:
 		)
 		pdf = get_pdf(html)
 	else:
-		frappe.flags.ignore_print_permissions = True
+		frappe.flags.ignore_print_permissions = frappe.flags.oc_archiving = True
 		try:
 			pdf = frappe.get_print(item.document_type, item.document_name, as_pdf=True)
 		finally:
-			frappe.flags.ignore_print_permissions = False
+			frappe.flags.ignore_print_permissions = frappe.flags.oc_archiving = False
 	slug = frappe.scrub(item.kind).replace("_", "-")
 	return _save_file(record, f"{record.name}-{slug}-{item.document_name}.pdf", pdf)
 

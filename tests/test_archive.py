@@ -307,3 +307,11 @@ def test_archive_endpoints_and_roles(rest_users, sealed):
 		),
 	)
 	assert [row["name"] for row in listed.json()["data"]] == [sealed.record]
+
+
+def test_archiving_is_not_a_print(world, people):
+	done = finished_order(world, people)
+	before = frappe.db.count("OC Print Log", {"reference_name": ("in", [done.order, done.slip, done.note])})
+	gathered_record(done.order, people)
+	after = frappe.db.count("OC Print Log", {"reference_name": ("in", [done.order, done.slip, done.note])})
+	assert after == before

@@ -40,6 +40,11 @@ def record_print(doc, method=None, print_settings=None) -> None:
 	if doc.is_new() or _is_preview():
 		doc.flags.oc_print_status = _status(doc, recorded=False)
 		return
+	if frappe.flags.get("oc_archiving"):
+		# The archive's PDF of a document is a copy for the file, not a print: no log entry
+		# and no reprint mark.
+		doc.flags.oc_print_status = PrintStatus(print_count(doc.doctype, doc.name), False, False)
+		return
 	# A counter row per document, taken under a row lock until the print's transaction ends:
 	# concurrent prints of a document get distinct numbers, and a failed print gives its
 	# number back. (Counting the log's rows would need a lock on a range of its index.)
