@@ -28,8 +28,12 @@ def next_count(key: str, count: int = 1) -> int:
 	"""Adds `count` to the counter `key` (at most 100 characters) and returns the new value,
 	under a row lock."""
 	series = DocType("Series")
-	# Make sure the row exists without racing another transaction that creates it too.
-	frappe.qb.into(series).columns(series.name, series.current).insert(key, 0).ignore().run()
+	# Make sure the row exists without racing another transaction that creates it too, and take
+	# its exclusive lock at once. INSERT IGNORE took only a shared lock on an existing row: two
+	# transactions holding it both waited to upgrade it for the FOR UPDATE below, a deadlock.
+	frappe.qb.into(series).columns(series.name, series.current).insert(key, 0).on_duplicate_key_update(
+		series.current, series.current
+	).run()
 	# A locking read sees what other transactions committed, whatever this one read before.
 	current = frappe.qb.from_(series).select(series.current).where(series.name == key).for_update().run()
 	value = int(current[0][0] or 0) + count
