@@ -77,7 +77,7 @@ TEXT = {
 		"customer": "客户",
 		"delivery_date": "交货日期",
 		"complete": "七项要素已全部确认",
-		"deviation_reason": "第 2 行：单价偏离参考价 20.0% 的原因",
+		"deviation_reason": "第2行：单价偏离参考价 20.0% 的原因",
 		"price_deviations": "价格偏差",
 		"reason": "客户要求电机加急绕线",
 		"submit_for_review": "提交审核",
