@@ -40,6 +40,8 @@ CHROMIUM_ARGS = [
 ]
 # Generous: the machine is small and shared, and the first desk load builds caches.
 TIMEOUT_MS = 90_000
+# Assertions wait as long as actions do: the machine may be busy.
+expect.set_options(timeout=TIMEOUT_MS)
 
 DESK_PROFILES = {
 	"clerk": ["Order Clerk"],
@@ -471,8 +473,11 @@ def test_reject_asks_for_the_reason_in_the_browser(desk, desk_users, world):
 	dialog = reviewer.page.locator(".modal:visible").filter(has_text="Rejection Reason")
 	expect(dialog).to_be_visible()
 	reviewer.shot("01-reviewer-asked-for-reason", dialog=True)
-	reviewer.page.keyboard.press("Escape")
-	expect(dialog).to_be_hidden()
+	# The dialog fades in; its close button, once visible, takes the click for sure.
+	close = dialog.locator(".btn-modal-close")
+	expect(close).to_be_visible(timeout=TIMEOUT_MS)
+	close.click()
+	expect(dialog).to_be_hidden(timeout=TIMEOUT_MS)
 	reviewer.wait_idle()
 	reviewer.expect_state("Pending Review")
 
