@@ -34,7 +34,7 @@ def generate(context, orders, lines, years, seed):
 			generate_orders(orders, lines, years=years, seed=seed, echo=click.echo)
 		except ValueError as e:
 			raise click.UsageError(str(e)) from e
-		frappe.db.commit()
+		frappe.db.commit()  # a bench command: no request commits for it
 	finally:
 		frappe.destroy()
 

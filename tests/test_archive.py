@@ -19,6 +19,7 @@ from tests.utils import (
 	receive_stock,
 	ship,
 	sign,
+	stocked_world,
 )
 
 ALL_KINDS = [
@@ -36,13 +37,7 @@ ALL_KINDS = [
 
 @pytest.fixture
 def world(people, served_site):
-	frappe.set_user("Administrator")
-	warehouse = make_warehouse()
-	product, customer = make_product(rate=50), make_customer()
-	frappe.set_user(people.warehouse)
-	receive_stock(warehouse, product, 100)
-	frappe.set_user("Administrator")
-	return frappe._dict(warehouse=warehouse, product=product, customer=customer)
+	return stocked_world(people, rate=50)
 
 
 def finished_order(world, people, invoice=True):

@@ -131,7 +131,7 @@ def desk_users(credentials):
 			user.save(ignore_permissions=True)
 			update_password(email, password)
 			users[lang, profile] = email
-	frappe.db.commit()
+	frappe.db.commit()  # seen by the server process
 	return frappe._dict(users=users, password=password)
 
 
@@ -313,7 +313,7 @@ def world(request):
 	)
 	for product in (world.bearing, world.motor):
 		receive_stock(world.warehouse, product, 1000)
-	frappe.db.commit()
+	frappe.db.commit()  # seen by the server process
 	return world
 
 
@@ -463,7 +463,7 @@ def test_reject_asks_for_the_reason_in_the_browser(desk, desk_users, world):
 	order = make_order(world.customer, world.bearing, items=[{"product": world.bearing, "qty": 10}]).name
 	act(order, "Submit for Review")
 	frappe.set_user("Administrator")
-	frappe.db.commit()
+	frappe.db.commit()  # seen by the server process
 
 	reviewer = desk("en", "reviewer", shots)
 	reviewer.open_form(f"oc-order/{order}", order)

@@ -9,26 +9,17 @@ from order_clerk.order_clerk.report.clerk_daily_close import clerk_daily_close
 from order_clerk.order_clerk.report.order_fulfilment import order_fulfilment
 from tests.utils import (
 	approved_order,
-	make_customer,
 	make_order,
-	make_product,
 	make_slip,
-	make_warehouse,
-	receive_stock,
 	ship,
 	sign,
+	stocked_world,
 )
 
 
 @pytest.fixture
 def world(people):
-	frappe.set_user("Administrator")
-	warehouse = make_warehouse()
-	product, customer = make_product(rate=10), make_customer()
-	frappe.set_user(people.warehouse)
-	receive_stock(warehouse, product, 1000)
-	frappe.set_user("Administrator")
-	return frappe._dict(warehouse=warehouse, product=product, customer=customer)
+	return stocked_world(people, stock=1000)
 
 
 def order(world, people, qty):

@@ -162,6 +162,17 @@ def make_warehouse() -> str:
 	return name
 
 
+def stocked_world(people, rate: float = 10, stock: float = 100) -> "frappe._dict":
+	"""A warehouse holding `stock` of a new product, and a new customer."""
+	frappe.set_user("Administrator")
+	warehouse = make_warehouse()
+	product, customer = make_product(rate=rate), make_customer()
+	frappe.set_user(people.warehouse)
+	receive_stock(warehouse, product, stock)
+	frappe.set_user("Administrator")
+	return frappe._dict(warehouse=warehouse, product=product, customer=customer)
+
+
 def approved_order(people, customer=None, product=None, **kwargs):
 	"""An order made by the clerk and approved by the reviewer; leaves the user as Administrator."""
 	frappe.set_user(people.clerk)
