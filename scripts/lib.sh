@@ -8,13 +8,15 @@ BENCH_DIR=${BENCH_DIR:-$BENCH_HOME/order-clerk-bench}
 BENCH_CLI_DIR=${BENCH_CLI_DIR:-$BENCH_HOME/.bench-cli/bin}
 BENCH_CLI=$BENCH_CLI_DIR/bench
 SITE=${SITE:-order-clerk.localhost}
+# The tests' own site: the test command never touches the demo site.
+TEST_SITE=${TEST_SITE:-order-clerk-test.localhost}
 FRAPPE_BRANCH=${FRAPPE_BRANCH:-version-15}
 ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}
 DEMO_PASSWORD=${DEMO_PASSWORD:-Demo-Order-1}
 DB_ADMIN_USER=${DB_ADMIN_USER:-order_clerk_admin}
 REDIS_PORT=${REDIS_PORT:-6379}
 BENCH_PATH="$BENCH_CLI_DIR:/usr/local/bin:/usr/bin:/bin"
-export BENCH_USER BENCH_DIR SITE DEMO_PASSWORD
+export BENCH_USER BENCH_DIR SITE TEST_SITE DEMO_PASSWORD
 
 say() { printf '==> %s\n' "$*" >&2; }
 fail() {
@@ -39,7 +41,7 @@ as_bench() {
 	else
 		# A clean PATH: the caller's may lead to interpreters the bench user cannot run.
 		as_root runuser -u "$BENCH_USER" -- env HOME="$BENCH_HOME" PATH="$BENCH_PATH" \
-			BENCH_DIR="$BENCH_DIR" SITE="$SITE" DEMO_PASSWORD="$DEMO_PASSWORD" CI="${CI:-}" "$@"
+			BENCH_DIR="$BENCH_DIR" SITE="$SITE" TEST_SITE="$TEST_SITE" DEMO_PASSWORD="$DEMO_PASSWORD" CI="${CI:-}" "$@"
 	fi
 }
 

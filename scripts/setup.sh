@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Sets up (or repairs) a Frappe v15 bench with a site running order_clerk.
 #
-#   bash scripts/setup.sh            # as root, or with password-less sudo
+#   bash scripts/setup.sh              # as root, or with password-less sudo: the demo site
+#   bash scripts/setup.sh --test-site  # the bench and the tests' own site (scripts/test.sh)
 #
 # Environment overrides:
 #   FRAPPE_PATH   local clone or mirror of Frappe (passed to bench init --frappe-path)
 #   FRAPPE_BRANCH Frappe branch (default version-15)
 #   BENCH_USER    non-root user that owns the bench (default frappe)
 #   BENCH_DIR     where the bench lives (default /home/$BENCH_USER/order-clerk-bench)
-#   SITE          site name (default order-clerk.localhost)
+#   SITE          the demo site (default order-clerk.localhost)
+#   TEST_SITE     the tests' own site (default order-clerk-test.localhost)
 #   ADMIN_PASSWORD  password of the site's Administrator (default admin)
 #   SKIP_SYSTEM_PACKAGES=1  do not apt-get anything
 #
@@ -122,8 +124,11 @@ ensure_bench() {
 		as_bench test -r "$FRAPPE_PATH/.git/HEAD" -o -r "$FRAPPE_PATH/HEAD" ||
 			fail "FRAPPE_PATH=$FRAPPE_PATH is not readable by $BENCH_USER."
 		# A clone owned by someone else is refused by git unless marked safe.
-		as_bench git config --global --get-all safe.directory 2>/dev/null | grep -qxF "$FRAPPE_PATH" ||
-			as_bench git config --global --add safe.directory "$FRAPPE_PATH"
+		local safe
+		for safe in "$FRAPPE_PATH" "$FRAPPE_PATH/.git"; do
+			as_bench git config --global --get-all safe.directory 2>/dev/null | grep -qxF "$safe" ||
+				as_bench git config --global --add safe.directory "$safe"
+		done
 		args+=(--frappe-path "$FRAPPE_PATH")
 	fi
 	say "Creating the bench in $BENCH_DIR (Frappe $FRAPPE_BRANCH); this takes a while"
@@ -167,41 +172,47 @@ link_app() {
 	fi
 }
 
+# ensure_site SITE demo|test: a site with order_clerk installed and migrated. The demo site
+# gets the demo users and data; the test site only what every site gets.
 ensure_site() {
-	if [ ! -f "$BENCH_DIR/sites/$SITE/site_config.json" ]; then
-		say "Creating site $SITE"
+	local site=$1 kind=$2
+	if [ ! -f "$BENCH_DIR/sites/$site/site_config.json" ]; then
+		say "Creating site $site"
 		# What an interrupted new-site left behind (--force below replaces its database).
-		as_bench rm -rf "$BENCH_DIR/sites/$SITE"
+		as_bench rm -rf "$BENCH_DIR/sites/$site"
 		ensure_db_admin
-		bench_in_dir new-site "$SITE" --db-root-username "$DB_ADMIN_USER" \
+		bench_in_dir new-site "$site" --db-root-username "$DB_ADMIN_USER" \
 			--db-root-password "$DB_ADMIN_PASSWORD" --admin-password "$ADMIN_PASSWORD" \
 			--no-mariadb-socket --force </dev/null
 	fi
 	local apps
-	if ! apps=$(bench_in_dir --site "$SITE" list-apps 2>/dev/null); then
-		fail "Site $SITE exists but cannot be opened. Drop it (bench drop-site $SITE) or choose another SITE."
+	if ! apps=$(bench_in_dir --site "$site" list-apps 2>/dev/null); then
+		fail "Site $site exists but cannot be opened. Drop it (bench drop-site $site) or choose another site name."
 	fi
-	bench_in_dir --site "$SITE" set-config allow_tests true >/dev/null
+	if [ "$kind" = test ]; then
+		bench_in_dir --site "$site" set-config allow_tests true >/dev/null
+	fi
 	# As `bench add-to-hosts` does: wkhtmltopdf fetches the print stylesheet from the site's URL.
-	if ! grep -qE "^127\.0\.0\.1[[:space:]]+$SITE\$" /etc/hosts; then
-		printf '127.0.0.1\t%s\n' "$SITE" | as_root tee -a /etc/hosts >/dev/null
+	if ! grep -qE "^127\.0\.0\.1[[:space:]]+$site\$" /etc/hosts; then
+		printf '127.0.0.1\t%s\n' "$site" | as_root tee -a /etc/hosts >/dev/null
 	fi
 	# A site with no email account of its own queues mail through a local MTA.
-	if ! as_bench grep -q '"mail_server"' "$BENCH_DIR/sites/$SITE/site_config.json"; then
-		bench_in_dir --site "$SITE" set-config mail_server localhost >/dev/null
-		bench_in_dir --site "$SITE" set-config auto_email_id "orders@$SITE" >/dev/null
+	if ! as_bench grep -q '"mail_server"' "$BENCH_DIR/sites/$site/site_config.json"; then
+		bench_in_dir --site "$site" set-config mail_server localhost >/dev/null
+		bench_in_dir --site "$site" set-config auto_email_id "orders@$site" >/dev/null
 	fi
-	# Before install or migrate, which clear the translation cache: prints read the new ones.
-	bench_in_dir compile-po-to-mo --app order_clerk >/dev/null
 	if ! grep -q "^order_clerk" <<<"$apps"; then
-		say "Installing order_clerk on $SITE"
-		bench_in_dir --site "$SITE" install-app order_clerk </dev/null
+		say "Installing order_clerk on $site"
+		bench_in_dir --site "$site" install-app order_clerk </dev/null
 	else
-		say "Migrating $SITE"
-		bench_in_dir --site "$SITE" migrate </dev/null >/dev/null
+		say "Migrating $site"
+		bench_in_dir --site "$site" migrate </dev/null >/dev/null
 	fi
-	bench_in_dir --site "$SITE" execute order_clerk.demo.setup_demo >/dev/null
-	bench_in_dir build --app order_clerk >/dev/null 2>&1 || true
+	if [ "$kind" = demo ]; then
+		bench_in_dir --site "$site" execute order_clerk.demo.setup_demo >/dev/null
+	else
+		bench_in_dir --site "$site" execute order_clerk.demo.setup_site >/dev/null
+	fi
 }
 
 main() {
@@ -211,7 +222,15 @@ main() {
 	ensure_bench
 	configure_bench
 	link_app
-	ensure_site
+	# Before install or migrate, which clear the translation cache: prints read the new ones.
+	bench_in_dir compile-po-to-mo --app order_clerk >/dev/null
+	if [ "${1:-}" = --test-site ]; then
+		ensure_site "$TEST_SITE" test
+	else
+		ensure_site "$SITE" demo
+	fi
+	bench_in_dir build --app order_clerk >/dev/null 2>&1 || true
+	[ "${1:-}" = --test-site ] && return 0
 	cat <<-EOF
 
 		order_clerk is ready on site $SITE in $BENCH_DIR.

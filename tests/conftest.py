@@ -18,7 +18,7 @@ import requests
 
 from tests.utils import Api, make_api_user
 
-SITE = os.environ.get("OC_TEST_SITE", "order-clerk.localhost")
+SITE = os.environ.get("OC_TEST_SITE", "order-clerk-test.localhost")
 BENCH_DIR = os.environ.get("OC_BENCH_DIR") or os.path.abspath(
 	os.path.join(os.path.dirname(frappe.__file__), "..", "..", "..")
 )
