@@ -10,6 +10,7 @@ from frappe import _
 
 from order_clerk.excel_import import import_file
 from order_clerk.excel_sheets import build_template
+from order_clerk.permissions import can_read_amounts
 from order_clerk.pricing import get_reference_prices
 from order_clerk.report_access import SALES_REPORTS
 from order_clerk.statistics_export import build_workbook
@@ -25,7 +26,10 @@ def get_missing_facts(order: str) -> list[dict]:
 
 @frappe.whitelist(methods=["GET"])
 def get_product_details(product: str, customer: str | None = None) -> dict:
-	"""Specification, unit and reference price of a product for a customer (order entry)."""
+	"""Specification, unit and reference price of a product for a customer (order entry).
+
+	The reference price only for users who may read prices (not the warehouse).
+	"""
 	frappe.has_permission("OC Product", "read", product, throw=True)
 	if customer:
 		frappe.has_permission("OC Customer", "read", customer, throw=True)
@@ -34,7 +38,8 @@ def get_product_details(product: str, customer: str | None = None) -> dict:
 	)
 	if not details:
 		frappe.throw(_("Product {0} does not exist.").format(product), frappe.DoesNotExistError)
-	details.price_list_rate = get_reference_prices(customer, [product]).get(product, 0)
+	if can_read_amounts():
+		details.price_list_rate = get_reference_prices(customer, [product]).get(product, 0)
 	return details
 
 

@@ -85,7 +85,12 @@ def build_template() -> bytes:
 		_write_header(sheet, columns)
 
 	channel_range = _write_list(lists, 1, _("Channel"), channels())
-	products = frappe.get_all("OC Product", filters={"disabled": 0}, order_by="name", pluck="name")
+	# Only products the user may read: an integrator, which reads none, learns no product codes here.
+	products = (
+		frappe.get_list("OC Product", filters={"disabled": 0}, order_by="name", pluck="name")
+		if frappe.has_permission("OC Product", "read")
+		else []
+	)
 	product_range = _write_list(lists, 2, _("Product"), products)
 	lists.sheet_state = "hidden"
 

@@ -16,7 +16,18 @@ after_migrate = "order_clerk.install.after_migrate"
 permission_query_conditions = {
 	"OC Order": "order_clerk.permissions.order_query_conditions",
 	"Prepared Report": "order_clerk.report_access.prepared_report_query_conditions",
+	# Lists of the app's child tables keep to rows of parents the user may read.
+	"*": "order_clerk.permissions.child_query_conditions",
 }
+
+# No list filters, sorts or groups by a field above the user's permission level, and a child
+# row read on its own needs its parent document (order_clerk.field_access, .permissions).
+_framework_guards = [
+	"order_clerk.field_access.install",
+	"order_clerk.permissions.install_child_document_check",
+]
+before_request = _framework_guards
+before_job = _framework_guards
 
 has_permission = {
 	"OC Order": "order_clerk.permissions.order_has_permission",
@@ -26,6 +37,7 @@ has_permission = {
 # The sales reports run for the session user only, and keep prepared results to their owner.
 override_whitelisted_methods = {
 	"frappe.desk.query_report.run": "order_clerk.report_access.run",
+	"frappe.client.get_count": "order_clerk.field_access.get_count",
 }
 
 _guard_sealed = {

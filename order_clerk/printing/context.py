@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import format_datetime, get_fullname, now_datetime
 
+from order_clerk.permissions import can_read_amounts
 from order_clerk.printing.copies import get_print_copies
 from order_clerk.printing.formatting import format_amount, format_quantity
 from order_clerk.printing.header import company_header
@@ -73,8 +74,4 @@ def user_may_see_prices(doc) -> bool:
 	A print shows every field it names, whoever prints: what the desk hides by permission
 	level (prices from the warehouse) must be left out here too.
 	"""
-	levels = set(doc.get_permlevel_access("read"))
-	metas = [doc.meta, *(frappe.get_meta(df.options) for df in doc.meta.get_table_fields())]
-	return all(
-		(df.permlevel or 0) in levels for meta in metas for df in meta.fields if df.fieldtype == "Currency"
-	)
+	return can_read_amounts(doctype=doc.doctype)

@@ -14,6 +14,7 @@ from frappe.utils import flt, now_datetime
 
 from order_clerk.exceptions import InvalidOrderDataError
 from order_clerk.notify import email_customer
+from order_clerk.permissions import can_read_amounts
 from order_clerk.pricing import get_reference_prices
 
 # Bounds beyond which a figure is a typing or integration error, not an order.
@@ -139,9 +140,21 @@ def validate_parties(doc):
 		_invalid(_("Customer {0} is disabled; orders cannot be entered for it.").format(doc.customer))
 
 
+def _may_learn_from_customer(doc, prices: bool = False) -> bool:
+	"""Whether both the user saving and the order's owner may read the customer's master data.
+
+	What intake copies into an order its owner reads back: an integrator, which may read no
+	customer, would otherwise learn any customer's contact and agreed prices by ordering.
+	"""
+	users = {frappe.session.user, doc.owner or frappe.session.user}
+	if prices:
+		return all(can_read_amounts(user, "OC Customer") for user in users)
+	return all(frappe.has_permission("OC Customer", "read", doc.customer, user=user) for user in users)
+
+
 def set_customer_defaults(doc):
 	"""Fill what the clerk left empty from the customer's master data."""
-	if not doc.customer:
+	if not doc.customer or not _may_learn_from_customer(doc):
 		return
 	customer = frappe.db.get_value(
 		"OC Customer",
@@ -171,6 +184,7 @@ def set_item_details(doc):
 		)
 	}
 	prices = get_reference_prices(doc.customer, list(products))
+	may_default_rate = _may_learn_from_customer(doc, prices=True)
 	for row in doc.items:
 		product = products.get(row.product)
 		if row.product and not product:
@@ -185,7 +199,7 @@ def set_item_details(doc):
 			row.specification = row.specification or product.specification
 			row.uom = row.uom or product.uom
 		row.price_list_rate = prices.get(row.product) or 0
-		if not row.rate and row.price_list_rate:
+		if not row.rate and row.price_list_rate and may_default_rate:
 			row.rate = row.price_list_rate
 		row.amount = flt(flt(row.qty) * flt(row.rate), row.precision("amount"))
 		if row.amount > MAX_TOTAL:
@@ -208,6 +222,7 @@ def missing_facts(doc) -> list[dict]:
 	"""The facts the clerk must still confirm, each with a message that names it."""
 	missing = []
 	tolerance = flt(frappe.db.get_single_value("OC Settings", "price_tolerance_percent"))
+	may_read_prices = _may_learn_from_customer(doc, prices=True) if doc.customer else True
 
 	def add(fact, message, row=None):
 		missing.append({"fact": fact, "row": row, "message": message})
@@ -223,7 +238,9 @@ def missing_facts(doc) -> list[dict]:
 			add("qty", _("Row {0}: Quantity").format(row.idx), row.idx)
 		if not flt(row.rate):
 			add("rate", _("Row {0}: Unit Price").format(row.idx), row.idx)
-		needs_reason = abs(flt(row.price_deviation_percent)) > tolerance
+		# Asked only of orders whose makers may read the agreed prices: for an integrator's order
+		# the reviewer judges the deviation, so that refusals tell the integrator no price.
+		needs_reason = abs(flt(row.price_deviation_percent)) > tolerance and may_read_prices
 		if needs_reason and not (row.price_deviation_reason or "").strip():
 			add(
 				"price_deviation_reason",
