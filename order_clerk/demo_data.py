@@ -1,0 +1,659 @@
+"""The demo's story: orders at every stage of their life, and two years of history behind them.
+
+Called at the end of order_clerk.demo.setup_demo. The live orders go through the real
+controllers, each step taken by the demo user whose job it is (the clerk enters and submits,
+the reviewer approves, the warehouse confirms and dispatches, finance issues the invoice), so
+maker and checker are always different people. The history (a few hundred approved orders over
+two years) goes in by bulk insert, numbered from the app's own counters, so the reports and
+charts have shape without minutes of set-up.
+
+Idempotent: every order carries a fixed external reference (DEMO-…) that is its intake key;
+an order that exists is left as it is, and the history is inserted only once.
+"""
+
+import datetime
+import io
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import zlib
+from contextlib import contextmanager
+
+import frappe
+import requests
+from frappe.utils import add_days, flt, getdate, now_datetime, nowdate
+
+from order_clerk import archive, review
+from order_clerk.demo import DEMO_CUSTOMERS, DEMO_PRODUCTS, DEMO_WAREHOUSE
+from order_clerk.numbering import reserve_numbers
+from order_clerk.scale.generator import ITEM_FIELDS, ORDER_FIELDS
+
+CLERK = "clerk@example.com"
+REVIEWER = "reviewer@example.com"
+WAREHOUSE = "warehouse@example.com"
+FINANCE = "finance@example.com"
+INTEGRATOR = "integrator@example.com"
+
+# Every demo order's external reference starts with it: the marker that keeps set-up idempotent.
+PREFIX = "DEMO"
+HISTORY_ORDERS = 360
+HISTORY_DAYS = 730
+
+# name, contact, phone, email, delivery address, payment terms
+MORE_CUSTOMERS = (
+	(
+		"苏州恒达精密机械有限公司",
+		"王芳",
+		"13912345601",
+		"wang.fang@hengda.example.com",
+		"江苏省苏州市工业园区星湖街218号",
+		"月结60天",
+	),
+	(
+		"宁波永盛五金贸易有限公司",
+		"陈强",
+		"13857400002",
+		"chen.qiang@yongsheng.example.com",
+		"浙江省宁波市北仑区明州路56号",
+		"款到发货",
+	),
+	(
+		"东莞鑫源电子有限公司",
+		"刘敏",
+		"13600000003",
+		"liu.min@xinyuan.example.com",
+		"广东省东莞市长安镇振安路168号",
+		"货到付款",
+	),
+	(
+		"杭州华通自动化设备有限公司",
+		"赵磊",
+		"13700000004",
+		"zhao.lei@huatong.example.com",
+		"浙江省杭州市滨江区江南大道3888号",
+		"月结30天",
+	),
+	(
+		"成都德力液压股份有限公司",
+		"黄静",
+		"13500000005",
+		"huang.jing@deli.example.com",
+		"四川省成都市郫都区德源大道99号",
+		"预付30%，发货前付清",
+	),
+)
+
+# code, name, specification, unit, standard rate
+MORE_PRODUCTS = (
+	("VLV-DN25", "不锈钢球阀", "DN25 PN16 304", "个", 46.0),
+	("PMP-ISG50", "管道离心泵", "ISG50-160 3kW", "台", 1250.0),
+	("CBL-YJV-3X4", "电力电缆", "YJV-0.6/1kV 3×4mm²", "米", 12.0),
+	("CYL-SC40X100", "标准气缸", "SC40×100", "支", 180.0),
+	("SNS-LJ12A3", "电感式接近开关", "LJ12A3-4-Z/BX", "个", 28.0),
+	("GRB-NMRV050", "蜗轮蜗杆减速机", "NMRV050 i=30", "台", 520.0),
+)
+
+# Typical quantity of one line, by unit.
+QUANTITIES = {"个": (50, 800), "台": (1, 12), "盒": (5, 120), "米": (100, 3000), "支": (4, 60)}
+
+DRAFT, CLARIFICATION, PENDING, REJECTED, APPROVED = "draft", "clarification", "pending", "rejected", "approved"
+PARTLY_SHIPPED, DELIVERED, INVOICED, ARCHIVED = "partly shipped", "delivered", "invoiced", "archived"
+
+
+def story(prefix: str = PREFIX) -> list[frappe._dict]:
+	"""The live orders: (reference, stage, channel, customer, lines, details), one per stage or two."""
+	hd, sz = DEMO_CUSTOMERS[0][0], DEMO_CUSTOMERS[1][0]
+	hengda, yongsheng, xinyuan, huatong, deli = (c[0] for c in MORE_CUSTOMERS)
+	specs = (
+		("01", DRAFT, "Phone", hd, [("BRG-6204", 300), ("BLT-M8X30", 40)], {"no_delivery_date": True}),
+		(
+			"02",
+			CLARIFICATION,
+			"Email",
+			huatong,
+			[("MTR-Y2-90L", 6), ("GRB-NMRV050", 6)],
+			{"question": "电机功率是1.5kW还是2.2kW？减速机速比是否仍为1:30？", "asked_to": "赵磊"},
+		),
+		("03", PENDING, "Online Platform", xinyuan, [("SNS-LJ12A3", 200), ("CYL-SC40X100", 24)], {}),
+		(
+			"04",
+			PENDING,
+			"Fax",
+			hd,
+			[("BRG-6204", 500)],
+			{"rate": 11.8, "reason": "年度框架协议价，销售经理已确认", "original": True},
+		),
+		("05", PENDING, "API", sz, [("VLV-DN25", 120), ("CBL-YJV-3X4", 1500)], {"maker": INTEGRATOR}),
+		(
+			"06",
+			REJECTED,
+			"Sales Rep",
+			deli,
+			[("PMP-ISG50", 4)],
+			{"reason": "客户信用额度已用完，需先回款再下单。"},
+		),
+		("07", APPROVED, "Phone", yongsheng, [("BLT-M8X30", 80), ("VLV-DN25", 60)], {"exception": "open"}),
+		(
+			"08",
+			PARTLY_SHIPPED,
+			"Email",
+			hengda,
+			[("MTR-Y2-90L", 10), ("BRG-6204", 400)],
+			{"exception": "escalated"},
+		),
+		("09", DELIVERED, "Online Platform", xinyuan, [("SNS-LJ12A3", 300)], {}),
+		("10", INVOICED, "Phone", huatong, [("CYL-SC40X100", 30), ("GRB-NMRV050", 5)], {}),
+		("11", ARCHIVED, "Fax", hd, [("BRG-6204", 600), ("BLT-M8X30", 50)], {"original": True}),
+	)
+	return [
+		frappe._dict(
+			ref=f"{prefix}-S{number}",
+			stage=stage,
+			channel=channel,
+			customer=customer,
+			lines=lines,
+			**details,
+		)
+		for number, stage, channel, customer, lines, details in specs
+	]
+
+
+def build(prefix: str = PREFIX):
+	"""Master data, the history and the live story; what exists already is kept."""
+	previous = frappe.session.user
+	try:
+		frappe.set_user("Administrator")
+		ensure_masters()
+		build_history(prefix)
+		build_story(prefix)
+	finally:
+		frappe.set_user(previous)
+
+
+# master data
+
+
+def ensure_masters():
+	for name, contact, phone, email, address, terms in (*DEMO_CUSTOMERS, *MORE_CUSTOMERS):
+		if not frappe.db.exists("OC Customer", name):
+			frappe.get_doc(
+				{
+					"doctype": "OC Customer",
+					"customer_name": name,
+					"contact_person": contact,
+					"phone": phone,
+					"email": email,
+					"delivery_address": address,
+					"payment_terms": terms,
+				}
+			).insert(ignore_permissions=True)
+	for code, name, spec, uom, rate in (*DEMO_PRODUCTS, *MORE_PRODUCTS):
+		if not frappe.db.exists("OC Product", code):
+			frappe.get_doc(
+				{
+					"doctype": "OC Product",
+					"product_code": code,
+					"product_name": name,
+					"specification": spec,
+					"uom": uom,
+					"standard_rate": rate,
+				}
+			).insert(ignore_permissions=True)
+
+
+def ensure_stock(orders: list[frappe._dict]):
+	"""Enough on hand for every line the story ships, received by the warehouse."""
+	from order_clerk.stock import get_stock_levels
+
+	needed = {}
+	for spec in orders:
+		if spec.stage in (PARTLY_SHIPPED, DELIVERED, INVOICED, ARCHIVED):
+			for product, qty in spec.lines:
+				needed[product] = needed.get(product, 0) + qty
+	levels = get_stock_levels(list(needed), DEMO_WAREHOUSE)
+	short = [
+		{"product": product, "qty": qty * 2}
+		for product, qty in needed.items()
+		if product not in levels or flt(levels[product].on_hand) < qty
+	]
+	if not short:
+		return
+	frappe.set_user(WAREHOUSE)
+	entry = frappe.get_doc(
+		{
+			"doctype": "OC Stock Entry",
+			"entry_type": "Receipt",
+			"warehouse": DEMO_WAREHOUSE,
+			"items": short,
+			"remarks": "期初入库",
+		}
+	).insert()
+	entry.submit()
+
+
+# the live story
+
+
+def order_of(ref: str, channel: str) -> str | None:
+	return frappe.db.get_value("OC Order", {"intake_key": f"{channel}:{ref}"}, "name")
+
+
+def build_story(prefix: str = PREFIX, stages: set[str] | None = None):
+	"""The live orders (those of `stages` only, when given) that do not exist yet."""
+	todo = [
+		spec
+		for spec in story(prefix)
+		if (stages is None or spec.stage in stages) and not order_of(spec.ref, spec.channel)
+	]
+	if not todo:
+		return
+	ensure_stock(todo)
+	with print_server():
+		for age, spec in enumerate(reversed(todo)):
+			make_story_order(spec, days_ago=2 * age + 1)
+	frappe.set_user("Administrator")
+
+
+def make_story_order(spec: frappe._dict, days_ago: int):
+	order_date = add_days(nowdate(), -days_ago)
+	order = {
+		"doctype": "OC Order",
+		"channel": spec.channel,
+		"external_ref": spec.ref,
+		"customer": spec.customer,
+		"customer_po": f"PO{getdate(order_date):%Y%m%d}-{spec.ref[-2:]}",
+		"order_date": order_date,
+		"delivery_date": None if spec.get("no_delivery_date") else add_days(order_date, 20),
+		"items": [
+			{
+				"product": product,
+				"qty": qty,
+				"rate": spec.get("rate"),
+				"price_deviation_reason": spec.get("reason") if spec.get("rate") else None,
+			}
+			for product, qty in spec.lines
+		],
+	}
+	if spec.get("maker") == INTEGRATOR:
+		# An integrating system reads no master data: it sends every fact, as its shop did.
+		order.update(
+			frappe.db.get_value(
+				"OC Customer", spec.customer, ["payment_terms", "delivery_address"], as_dict=True
+			)
+		)
+		for line in order["items"]:
+			line["rate"] = frappe.db.get_value("OC Product", line["product"], "standard_rate")
+	frappe.set_user(spec.get("maker") or CLERK)
+	doc = frappe.get_doc(order).insert()
+	if spec.get("original"):
+		doc.original_order = save_file(doc, f"{spec.ref}-传真原件.png", scanned_page("客户订单（传真）", doc))
+		doc.save()
+	if spec.stage == DRAFT:
+		return
+	if spec.stage == CLARIFICATION:
+		doc.append("clarifications", {"question": spec.question, "asked_to": spec.asked_to})
+		doc.save()
+		act(doc.name, review.REQUEST_CLARIFICATION)
+		return
+	act(doc.name, review.SUBMIT_FOR_REVIEW)
+	if spec.stage == PENDING:
+		return
+	frappe.set_user(REVIEWER)
+	if spec.stage == REJECTED:
+		doc = frappe.get_doc("OC Order", doc.name)
+		doc.rejection_reason = spec.reason
+		doc.save()
+		act(doc.name, review.REJECT)
+		return
+	act(doc.name, review.APPROVE)
+	if spec.get("exception") == "open":
+		raise_exception(doc.name, "Stock Shortage", "现货不足，等待供应商到货后发货。", due_in=3)
+	if spec.stage == APPROVED:
+		return
+	if spec.stage == PARTLY_SHIPPED:
+		ship(doc.name, half=True)
+		raise_exception(doc.name, "Logistics Problem", "物流车辆故障，余货改派。", due_in=-2, escalate=True)
+		return
+	note = ship(doc.name)
+	sign(note)
+	if spec.stage == DELIVERED:
+		return
+	request_invoice(note, issue=spec.stage == ARCHIVED)
+	if spec.stage == ARCHIVED:
+		seal(doc.name)
+
+
+def act(order: str, action: str):
+	from frappe.model.workflow import apply_workflow
+
+	apply_workflow(frappe.get_doc("OC Order", order), action)
+
+
+def ship(order: str, half: bool = False) -> str:
+	"""The clerk drafts the slip, the warehouse confirms it; a delivery note is dispatched."""
+	from order_clerk.order_clerk.doctype.oc_order.oc_order import make_outbound_slip
+	from order_clerk.order_clerk.doctype.oc_outbound_slip.oc_outbound_slip import make_delivery_note
+
+	frappe.set_user(CLERK)
+	slip = make_outbound_slip(order)
+	slip.warehouse = DEMO_WAREHOUSE
+	if half:
+		slip.items = slip.items[:1]
+		slip.items[0].qty = flt(slip.items[0].qty / 2)
+	slip.insert()
+	frappe.set_user(WAREHOUSE)
+	frappe.get_doc("OC Outbound Slip", slip.name).submit()
+	frappe.set_user(CLERK)
+	note = make_delivery_note(slip.name)
+	note.update(
+		{
+			"carrier": "顺丰速运",
+			"tracking_no": f"SF{zlib.crc32(order.encode()):012d}",
+			"vehicle_no": "沪A·3K852",
+			"driver": "李师傅",
+			"driver_phone": "13900001111",
+		}
+	)
+	note.insert()
+	frappe.set_user(WAREHOUSE)
+	frappe.get_doc("OC Delivery Note", note.name).submit()
+	return note.name
+
+
+def sign(note: str):
+	"""The clerk records the customer's signature with the scanned receipt."""
+	frappe.set_user(CLERK)
+	doc = frappe.get_doc("OC Delivery Note", note)
+	doc.sign_status = "Signed"
+	doc.signed_by = frappe.db.get_value("OC Customer", doc.customer, "contact_person") or "收货人"
+	doc.signed_receipt = save_file(doc, f"{note}-签收单.png", scanned_page("签收单", doc))
+	doc.save()
+
+
+def request_invoice(note: str, issue: bool):
+	from order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request import new_invoice_request
+
+	frappe.set_user(CLERK)
+	request = new_invoice_request([note]).insert()
+	request.submit()
+	if issue:
+		frappe.set_user(FINANCE)
+		request = frappe.get_doc("OC Invoice Request", request.name)
+		request.invoice_no = f"3100{zlib.crc32(note.encode()) % 10**8:08d}"
+		request.invoice_date = nowdate()
+		request.invoice_copy = save_file(request, f"{request.name}-发票.png", scanned_page("增值税专用发票", request))
+		request.save()
+
+
+def seal(order: str):
+	"""The clerk files the order, the gathering runs, a reviewer seals and verifies it."""
+	frappe.set_user(CLERK)
+	record = frappe.get_doc({"doctype": "OC Archive Record", "order": order}).insert()
+	archive.gather(record.name)
+	frappe.set_user(REVIEWER)
+	record = frappe.get_doc("OC Archive Record", record.name)
+	record.cabinet, record.box = "A-03", "2026-017"
+	record.submit()
+	archive.verify(frappe.get_doc("OC Archive Record", record.name))
+
+
+def raise_exception(order: str, kind: str, description: str, due_in: int, escalate: bool = False):
+	if frappe.db.exists("OC Order Exception", {"order": order, "exception_type": kind}):
+		return
+	frappe.set_user(CLERK)
+	exception = frappe.get_doc(
+		{
+			"doctype": "OC Order Exception",
+			"exception_type": kind,
+			"order": order,
+			"description": description,
+			"due_date": add_days(nowdate(), due_in),
+			"responsible": CLERK,
+			"supervisor": REVIEWER,
+		}
+	).insert()
+	if escalate:
+		# What the daily escalation job does with an exception past its due date.
+		frappe.set_user("Administrator")
+		exception.reload()
+		exception.status = "Escalated"
+		exception.save()
+
+
+# files
+
+
+def save_file(doc, file_name: str, content: bytes) -> str:
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": file_name,
+			"content": content,
+			"is_private": 1,
+			"attached_to_doctype": doc.doctype,
+			"attached_to_name": doc.name,
+		}
+	)
+	file.insert(ignore_permissions=True)
+	return file.file_url
+
+
+def scanned_page(title: str, doc) -> bytes:
+	"""A small greyscale 'scan' of a paper form: title, reference, lines and a red stamp."""
+	from PIL import Image, ImageDraw
+
+	image = Image.new("RGB", (640, 420), (246, 244, 238))
+	draw = ImageDraw.Draw(image)
+	font = _font(26)
+	small = _font(16)
+	draw.text((30, 24), title, fill=(30, 30, 30), font=font)
+	draw.text((30, 70), f"{doc.doctype} {doc.name}", fill=(60, 60, 60), font=small)
+	customer = doc.get("customer_name") or doc.get("customer") or ""
+	draw.text((30, 96), str(customer), fill=(60, 60, 60), font=small)
+	for row in range(6):
+		y = 140 + row * 34
+		draw.line((30, y, 610, y), fill=(150, 150, 150), width=1)
+	for row, item in enumerate((doc.get("items") or [])[:5]):
+		draw.text((36, 148 + row * 34), f"{item.product}  × {flt(item.qty):g}", fill=(40, 40, 40), font=small)
+	draw.ellipse((470, 280, 590, 400), outline=(200, 30, 30), width=5)
+	draw.text((497, 328), "签收章", fill=(200, 30, 30), font=small)
+	draw.line((60, 370, 120, 350, 170, 385, 230, 345, 280, 372), fill=(20, 20, 90), width=3)
+	buffer = io.BytesIO()
+	image.convert("L").save(buffer, format="PNG", optimize=True)
+	return buffer.getvalue()
+
+
+def _font(size: int):
+	from PIL import ImageFont
+
+	for path in (
+		"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+		"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+	):
+		if os.path.exists(path):
+			return ImageFont.truetype(path, size)
+	return ImageFont.load_default()
+
+
+@contextmanager
+def print_server():
+	"""PDF rendering fetches the print stylesheet from the site's URL. During set-up nothing may
+	serve it yet, so a short-lived web server serves it on a free local port."""
+	if _answers(frappe.utils.get_url()):
+		yield
+		return
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		port = s.getsockname()[1]
+	sites_path = os.path.abspath(frappe.local.sites_path)
+	process = subprocess.Popen(
+		[
+			os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+			"--bind",
+			f"127.0.0.1:{port}",
+			"--workers",
+			"1",
+			"frappe.app:application_with_statics()",
+		],
+		cwd=sites_path,
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+	)
+	previous = frappe.local.conf.get("host_name")
+	frappe.local.conf.host_name = f"http://{frappe.local.site}:{port}"
+	try:
+		deadline = time.monotonic() + 120
+		while not _answers(frappe.local.conf.host_name):
+			if process.poll() is not None or time.monotonic() > deadline:
+				frappe.throw(frappe._("The web server for rendering PDFs did not start."))
+			time.sleep(0.5)
+		yield
+	finally:
+		frappe.local.conf.host_name = previous
+		process.terminate()
+		try:
+			process.wait(timeout=20)
+		except subprocess.TimeoutExpired:
+			process.kill()
+
+
+def _answers(url: str) -> bool:
+	try:
+		return requests.get(f"{url}/api/method/ping", timeout=5).status_code == 200
+	except requests.RequestException:
+		return False
+
+
+# two years of history
+
+
+def build_history(prefix: str = PREFIX, count: int = HISTORY_ORDERS, days: int = HISTORY_DAYS):
+	"""Approved orders over two years, growing and seasonal, all shipped, signed and filed."""
+	if frappe.db.exists("OC Order", {"external_ref": ("like", f"{prefix}-H-%")}):
+		return
+	rng = random.Random(2026)
+	today = getdate(nowdate())
+	customers = frappe.get_all(
+		"OC Customer",
+		filters={"name": ("in", [c[0] for c in (*DEMO_CUSTOMERS, *MORE_CUSTOMERS)])},
+		fields=["name", "customer_name", "contact_person", "phone", "email", "payment_terms", "delivery_address"],
+		order_by="name",
+	)
+	products = frappe.get_all(
+		"OC Product",
+		filters={"name": ("in", [p[0] for p in (*DEMO_PRODUCTS, *MORE_PRODUCTS)])},
+		fields=["name", "product_name", "specification", "uom", "standard_rate"],
+		order_by="name",
+	)
+	customer_weights = [rng.paretovariate(1.2) for _ in customers]
+	product_weights = [rng.paretovariate(1.2) for _ in products]
+	channels = ("Phone", "Email", "Online Platform", "Sales Rep", "Fax", "API")
+	channel_weights = (30, 28, 18, 14, 5, 5)
+	headers = []
+	for index in range(count):
+		order_date = _history_day(today, days, rng)
+		created = datetime.datetime.combine(order_date, datetime.time(rng.randrange(8, 18), rng.randrange(60)))
+		approved = created + datetime.timedelta(hours=rng.randrange(1, 30))
+		channel = rng.choices(channels, weights=channel_weights)[0]
+		headers.append(
+			{
+				"ref": f"{prefix}-H-{index + 1:04d}",
+				"customer": rng.choices(customers, weights=customer_weights)[0],
+				"channel": channel,
+				"owner": INTEGRATOR if channel == "API" else CLERK,
+				"order_date": order_date,
+				"delivery_date": order_date + datetime.timedelta(days=rng.randrange(7, 31)),
+				"created": created,
+				"approved_on": approved,
+				"cancelled": rng.random() < 0.03,
+				"lines": [
+					(product, rng.randint(*QUANTITIES.get(product.uom, (1, 100))))
+					for product in rng.choices(products, weights=product_weights, k=rng.choice((1, 1, 2, 2, 3)))
+				],
+			}
+		)
+	headers.sort(key=lambda h: h["created"])
+	_number(headers, "created", "ORD", 5, "name")
+	settings = frappe.get_cached_doc("OC Settings")
+	_number(
+		sorted(headers, key=lambda h: h["approved_on"]),
+		"approved_on",
+		settings.order_no_prefix or "SO",
+		settings.order_no_digits or 5,
+		"order_no",
+	)
+	order_rows, item_rows = [], []
+	for header in headers:
+		items = _history_items(header)
+		order_rows.append(_history_order(header))
+		item_rows.extend(items)
+	frappe.db.bulk_insert("OC Order", ORDER_FIELDS, order_rows)
+	frappe.db.bulk_insert("OC Order Item", ITEM_FIELDS, item_rows)
+	# The sales reports read the rollup that approval keeps; rows inserted in bulk join it here.
+	from order_clerk import sales_rollup
+
+	for header in headers:
+		if not header["cancelled"]:
+			sales_rollup.add_order(frappe._dict(name=header["name"]))
+
+
+def _history_day(today: datetime.date, days: int, rng: random.Random) -> datetime.date:
+	"""A working day; more orders lately (growth) and in spring and autumn (season)."""
+	while True:
+		age = rng.randrange(21, days)
+		day = today - datetime.timedelta(days=age)
+		growth = 1 - age / days * 0.5
+		season = 1.25 if day.month in (3, 4, 5, 9, 10, 11) else (0.6 if day.month in (1, 2) else 1)
+		if day.weekday() < 5 and rng.random() < growth * season / 1.25:
+			return day
+
+
+def _number(headers: list[dict], moment: str, prefix: str, digits: int, field: str):
+	"""Numbers from blocks of the app's per-year counters, so later ones continue without a gap."""
+	by_year = {}
+	for header in headers:
+		by_year.setdefault(header[moment].year, []).append(header)
+	for year, group in sorted(by_year.items()):
+		first = reserve_numbers(prefix, year, len(group))
+		for offset, header in enumerate(group):
+			header[field] = f"{prefix}-{year}-{first + offset:0{int(digits)}d}"
+
+
+def _history_items(header: dict) -> list[tuple]:
+	rows, total_qty, total = [], 0.0, 0.0
+	docstatus = 2 if header["cancelled"] else 1
+	done = 0 if header["cancelled"] else 1
+	for idx, (product, qty) in enumerate(header["lines"], start=1):
+		rate = flt(product.standard_rate)
+		amount = flt(qty * rate, 2)
+		total_qty += qty
+		total += amount
+		rows.append(
+			(
+				f"{header['name']}-{idx}", header["created"], header["approved_on"], header["owner"],
+				header["owner"], docstatus, idx, header["name"], "OC Order", "items", product.name,
+				product.product_name, product.specification, qty, product.uom, rate, amount, rate, 0,
+				qty * done, qty * done,
+			)
+		)  # fmt: skip
+	header["total_qty"], header["grand_total"] = total_qty, flt(total, 2)
+	return rows
+
+
+def _history_order(header: dict) -> tuple:
+	customer = header["customer"]
+	cancelled = header["cancelled"]
+	state, status = (review.CANCELLED, "Cancelled") if cancelled else (review.APPROVED, "Completed")
+	done = 0 if cancelled else 100
+	return (
+		header["name"], header["created"], header["approved_on"], header["owner"], REVIEWER,
+		2 if cancelled else 1, 0, header["channel"], header["ref"], customer.name, customer.customer_name,
+		f"PO{header['order_date']:%y%m%d}{header['ref'][-3:]}", header["order_date"], header["delivery_date"],
+		header["order_no"], customer.payment_terms, customer.delivery_address, customer.contact_person,
+		customer.phone, customer.email, header["total_qty"], header["grand_total"], done, done, 0, 1, state,
+		status, header["owner"], header["owner"], header["created"], REVIEWER, header["approved_on"],
+		None if cancelled else f"{header['channel']}:{header['ref']}",
+	)  # fmt: skip
