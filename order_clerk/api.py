@@ -86,11 +86,15 @@ def send_status_update(order: str) -> bool:
 
 
 @frappe.whitelist(methods=["POST"])
-def make_outbound_slip(order: str) -> dict:
-	"""Create a draft outbound slip for everything the order still has to ship."""
+def make_outbound_slip(order: str, warehouse: str | None = None) -> dict:
+	"""Create a draft outbound slip for everything the order still has to ship, from `warehouse`,
+	else the default warehouse of OC Settings, else the only warehouse."""
 	from order_clerk.order_clerk.doctype.oc_order.oc_order import make_outbound_slip as make
+	from order_clerk.site_defaults import outbound_warehouse
 
-	return make(order).insert().as_dict()
+	slip = make(order, warehouse=warehouse)
+	slip.warehouse = outbound_warehouse(slip.warehouse)  # none to be found: names the setting
+	return slip.insert().as_dict()
 
 
 @frappe.whitelist(methods=["POST"])

@@ -20,6 +20,7 @@ from order_clerk.numbering import next_number
 from order_clerk.order_clerk.doctype.oc_order import intake
 from order_clerk.notify import assign, users_with_role
 from order_clerk.roles import ORDER_REVIEWER, WAREHOUSE_OPERATOR
+from order_clerk.site_defaults import outbound_warehouse
 
 
 class OCOrder(Document):
@@ -356,8 +357,9 @@ class OCOrder(Document):
 
 
 @frappe.whitelist()
-def make_outbound_slip(source_name: str, target_doc=None):
-	"""An outbound slip for what is still to ship (desk: frappe.model.open_mapped_doc)."""
+def make_outbound_slip(source_name: str, target_doc=None, warehouse: str | None = None):
+	"""An outbound slip for what is still to ship (desk: frappe.model.open_mapped_doc), from
+	`warehouse`, else the default or only warehouse (order_clerk.site_defaults)."""
 	order = frappe.get_doc("OC Order", source_name)
 	order.check_permission("read")
 	frappe.has_permission("OC Outbound Slip", "create", throw=True)
@@ -367,7 +369,8 @@ def make_outbound_slip(source_name: str, target_doc=None):
 		frappe.throw(_("Everything on order {0} has been shipped.").format(source_name))
 
 	def set_missing_values(source, target):
-		target.warehouse = target.warehouse or frappe.db.get_single_value("OC Settings", "default_warehouse")
+		# Left empty when there is no telling: the desk's form asks for it, the API names the setting.
+		target.warehouse = target.warehouse or outbound_warehouse(warehouse, throw=False)
 
 	def update_line(source, target, source_parent):
 		target.qty = flt(source.qty) - flt(source.shipped_qty)

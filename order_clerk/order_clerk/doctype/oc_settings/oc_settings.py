@@ -1,6 +1,8 @@
 # Copyright (c) 2026, order_clerk contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
 
 from order_clerk.printing.copies import validate_copy_settings
@@ -36,3 +38,12 @@ class OCSettings(Document):
 
 	def validate(self):
 		validate_copy_settings(self)
+		self.validate_default_warehouse()
+
+	def validate_default_warehouse(self):
+		if self.default_warehouse and frappe.db.get_value("OC Warehouse", self.default_warehouse, "disabled"):
+			frappe.throw(
+				_("Warehouse {0} is disabled: choose another Default Warehouse.").format(
+					frappe.bold(self.default_warehouse)
+				)
+			)
