@@ -14,6 +14,7 @@ from frappe import _
 from frappe.utils import add_years, cint, flt, now_datetime, nowdate
 from frappe.utils.pdf import get_pdf
 
+from order_clerk.approval_trail import approval_trail
 from order_clerk.notify import assign, users_with_role
 from order_clerk.roles import ORDER_CLERK, ORDER_REVIEWER
 
@@ -130,23 +131,6 @@ def render(record, item: Expected) -> str:
 			frappe.flags.ignore_print_permissions = frappe.flags.oc_archiving = False
 	slug = frappe.scrub(item.kind).replace("_", "-")
 	return _save_file(record, f"{record.name}-{slug}-{item.document_name}.pdf", pdf)
-
-
-def approval_trail(order: str) -> dict:
-	doc = frappe.get_doc("OC Order", order)
-	comments = frappe.get_all(
-		"Comment",
-		filters={
-			"reference_doctype": "OC Order",
-			"reference_name": order,
-			"comment_type": ("in", ["Workflow", "Comment"]),
-		},
-		fields=["comment_type", "content", "owner", "creation"],
-		order_by="creation",
-	)
-	steps = [(doc.creation, doc.owner, _("Entered"))]
-	steps += [(c.creation, c.owner, frappe.utils.strip_html(c.content or "")) for c in comments]
-	return {"doc": doc, "steps": steps}
 
 
 def print_and_copy_records(order: str) -> dict:

@@ -38,6 +38,12 @@ has_permission = {
 override_whitelisted_methods = {
 	"frappe.desk.query_report.run": "order_clerk.report_access.run",
 	"frappe.client.get_count": "order_clerk.field_access.get_count",
+	# Previews and raw prints render the stored document; every print is logged (order_clerk.printing).
+	"frappe.www.printview.get_html_and_style": "order_clerk.printing.views.get_html_and_style",
+	"frappe.www.printview.get_rendered_raw_commands": (
+		"order_clerk.printing.views.get_rendered_raw_commands"
+	),
+	"frappe.utils.weasyprint.download_pdf": "order_clerk.printing.views.download_weasyprint_pdf",
 }
 
 _guard_sealed = {

@@ -1,17 +1,25 @@
-"""The order review workflow: states, transitions and the maker-checker rule.
+"""The order review workflow: states, transitions, what each step does, and who is a maker.
 
 The Workflow record that drives the desk's Actions menu is built from these tables at
 install (order_clerk.install). The controller checks every state change against the same
 tables, so the rules hold on every path (desk, REST, frappe.client, /api/v2) even if a
 site edits or switches off the Workflow record.
+
+The makers of an order (who created it, changed its content or submitted it for review, in
+any round) are rows of its `makers` table (OC Order Maker), written only here, on the server:
+whatever rows or review fields a client sends are replaced by the saved order's on every save.
 """
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import frappe
 from frappe import _
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Count
+from frappe.utils import now_datetime
 
-from order_clerk.exceptions import IllegalTransitionError, ReviewPermissionError
+from order_clerk.exceptions import IllegalTransitionError, IncompleteOrderError, ReviewPermissionError
 from order_clerk.roles import ORDER_CLERK, ORDER_INTEGRATOR, ORDER_REVIEWER
 
 WORKFLOW_NAME = "OC Order Review"
@@ -72,6 +80,23 @@ EDITABLE_STATES = frozenset({DRAFT, NEEDS_CLARIFICATION, REJECTED})
 
 STATE_DOCSTATUS = {state.name: state.docstatus for state in STATES}
 
+# What a maker did: the actions of the OC Order Maker table.
+CREATED = "Created"
+CHANGED = "Changed"
+SUBMITTED = "Submitted for Review"
+
+# Fields of the order that only the server writes. On every save they are the saved order's,
+# whatever a client sent; the steps below set them. (prepared_by and submitted_for_review_*
+# are derived from the maker rows.)
+SERVER_OWNED_FIELDS = (
+	"owner",
+	"approved_by",
+	"approved_on",
+	"rejected_by",
+	"rejected_on",
+	"acknowledged_on",
+)
+
 
 def find_transition(current: str, target: str) -> Transition:
 	"""The transition from `current` to `target` that the session user may take, or an error."""
@@ -96,13 +121,152 @@ def find_transition(current: str, target: str) -> Transition:
 	)
 
 
+# the steps: what each action does to the order, beside the table that allows it
+
+
+def submit_for_review(doc) -> None:
+	missing = doc.get_missing_facts()
+	if missing:
+		frappe.throw(
+			_("Order {0} cannot go to review yet. Missing: {1}").format(
+				doc.name, "; ".join(fact["message"] for fact in missing)
+			),
+			IncompleteOrderError,
+			title=_("Order Incomplete"),
+		)
+	add_maker(doc, SUBMITTED)
+	# The last rejection stays in the version history; the next review starts with a clean slate.
+	doc.rejection_reason = doc.rejected_by = doc.rejected_on = None
+
+
+def request_clarification(doc) -> None:
+	if not any(not (row.answer or "").strip() for row in doc.clarifications):
+		frappe.throw(
+			_("Add the question you are asking to the clarification log first."),
+			IncompleteOrderError,
+			title=_("No Open Question"),
+		)
+
+
+def clarified(doc) -> None:
+	open_rows = [str(row.idx) for row in doc.clarifications if not (row.answer or "").strip()]
+	if open_rows:
+		frappe.throw(
+			_("Record the answers to the open questions first (rows {0}).").format(", ".join(open_rows)),
+			IncompleteOrderError,
+			title=_("Open Questions"),
+		)
+
+
+def reject(doc) -> None:
+	if not (doc.rejection_reason or "").strip():
+		frappe.throw(
+			_("Give the reason for rejecting order {0} in Rejection Reason.").format(doc.name),
+			IncompleteOrderError,
+			title=_("Reason Required"),
+		)
+	doc.rejected_by = frappe.session.user
+	doc.rejected_on = now_datetime()
+	doc.add_comment("Comment", _("Rejected: {0}").format(doc.rejection_reason))
+
+
+def checked_at_submit(doc) -> None:
+	"""Approve and Cancel change the docstatus: the controller's before_submit and
+	before_cancel, which every path to docstatus 1 or 2 runs, check and record them."""
+
+
+STEPS: dict[str, Callable] = {
+	SUBMIT_FOR_REVIEW: submit_for_review,
+	REQUEST_CLARIFICATION: request_clarification,
+	CLARIFIED: clarified,
+	APPROVE: checked_at_submit,
+	REJECT: reject,
+	CANCEL: checked_at_submit,
+}
+
+
+def take_step(doc, transition: Transition) -> None:
+	STEPS[transition.action](doc)
+
+
+# the maker trail
+
+
+def keep_server_trail(doc) -> None:
+	"""The maker rows and review fields are the saved order's, whatever the client sent."""
+	if doc.is_new():
+		doc.set("makers", [])
+		for field in SERVER_OWNED_FIELDS:
+			if field != "owner":
+				doc.set(field, None)
+		return
+	before = doc.get_doc_before_save() or frappe.get_doc(doc.doctype, doc.name)
+	for field in SERVER_OWNED_FIELDS:
+		doc.set(field, before.get(field))
+	rows = [row.as_dict() for row in before.get("makers")] or legacy_maker_rows(before)
+	doc.set("makers", rows)
+	for row in doc.makers:
+		row.docstatus = doc.docstatus  # submitted or cancelled with the order
+	set_maker_fields(doc)
+
+
+def legacy_maker_rows(order) -> list[dict]:
+	"""Maker rows for an order saved before the table existed, from its old text fields."""
+	rows = [{"user": order.owner, "action": CREATED, "acted_on": order.creation}]
+	for user in (order.get("prepared_by") or "").splitlines():
+		if user.strip() and user.strip() != order.owner:
+			rows.append({"user": user.strip(), "action": CHANGED, "acted_on": order.creation})
+	if order.get("submitted_for_review_by"):
+		rows.append(
+			{
+				"user": order.submitted_for_review_by,
+				"action": SUBMITTED,
+				"acted_on": order.get("submitted_for_review_on") or order.creation,
+			}
+		)
+	return rows
+
+
+def add_maker(doc, action: str) -> None:
+	"""Record that the session user created, changed or submitted the order."""
+	user = doc.owner if action == CREATED else frappe.session.user
+	already = any(row.user == user and row.action in (CREATED, CHANGED) for row in doc.makers)
+	if action != SUBMITTED and already:
+		return
+	doc.append("makers", {"user": user, "action": action, "acted_on": now_datetime()})
+	set_maker_fields(doc)
+
+
+def set_maker_fields(doc) -> None:
+	"""prepared_by and submitted_for_review_by/on, read-only views of the maker rows."""
+	preparers = [row.user for row in doc.makers if row.action in (CREATED, CHANGED)]
+	doc.prepared_by = "\n".join(dict.fromkeys(preparers))
+	submissions = [row for row in doc.makers if row.action == SUBMITTED]
+	last = submissions[-1] if submissions else frappe._dict()
+	doc.submitted_for_review_by, doc.submitted_for_review_on = last.get("user"), last.get("acted_on")
+
+
 def makers_of(doc) -> set[str]:
-	"""Everyone who created, changed or submitted the order's content."""
-	makers = {doc.owner, doc.get("submitted_for_review_by")}
-	makers.update(user.strip() for user in (doc.get("prepared_by") or "").splitlines())
-	makers.discard(None)
-	makers.discard("")
-	return makers
+	"""Everyone who created the order, changed its content, or submitted it in any round."""
+	return {row.user for row in doc.get("makers")} | {doc.owner}
+
+
+def orders_awaiting_review_by(user: str) -> list[str]:
+	"""Orders pending review that `user` did not make, so may approve (oldest first)."""
+	order, maker = DocType("OC Order"), DocType("OC Order Maker")
+	made_by_user = (
+		frappe.qb.from_(maker)
+		.select(Count("*"))
+		.where((maker.parenttype == "OC Order") & (maker.parent == order.name) & (maker.user == user))
+	)
+	return (
+		frappe.qb.from_(order)
+		.select(order.name)
+		.where((order.workflow_state == PENDING_REVIEW) & (order.docstatus == 0) & (order.owner != user))
+		.where(made_by_user == 0)
+		.orderby(order.creation)
+		.run(pluck=True)
+	)
 
 
 def check_checker(doc, action: str) -> None:

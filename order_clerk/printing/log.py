@@ -7,8 +7,11 @@ attachments, frappe.get_print) and raw printing all pass there. The `before_prin
 of each printed DocType (hooks.py) calls record_print, so the log holds whatever the format,
 and the print format finds the document's print number on the document (print_status).
 
-The desk's print preview renders through the same path but prints nothing: it is not
-recorded, and shows the number the next print will carry.
+The desk's print preview (frappe.www.printview.get_html_and_style) renders through the same
+path. Of a draft or cancelled document, which carries its 草稿 or 已作废 mark, it is not a
+print: not recorded, and it shows the number the next print will carry. Of an approved
+document it is a clean print like any other, and is recorded. Frappe's endpoints that render
+a document sent by the client, or skip before_print, are wrapped in order_clerk.printing.views.
 """
 
 import hashlib
@@ -20,7 +23,7 @@ from frappe.utils import now_datetime
 
 from order_clerk.numbering import current_count, next_count
 
-# Desk endpoints that render a print only to show it on screen.
+# Desk endpoints that render a print to show it on screen: a print only of an approved document.
 PREVIEW_METHODS = frozenset({"frappe.www.printview.get_html_and_style"})
 
 
@@ -37,7 +40,7 @@ class PrintStatus(NamedTuple):
 
 def record_print(doc, method=None, print_settings=None) -> None:
 	"""`before_print` doc event: record this print and keep its number on the document."""
-	if doc.is_new() or _is_preview():
+	if doc.is_new() or (_is_preview() and doc.docstatus != 1):
 		doc.flags.oc_print_status = _status(doc, recorded=False)
 		return
 	if frappe.flags.get("oc_archiving"):
@@ -67,6 +70,12 @@ def record_print(doc, method=None, print_settings=None) -> None:
 		# asked to commit; the request commits at its end, and not at all if the print fails.
 		frappe.local.flags.commit = True
 	doc.flags.oc_print_status = status
+
+
+def is_printed_doctype(doctype: str) -> bool:
+	"""Whether prints of this DocType are recorded (its before_print doc event is record_print)."""
+	events = frappe.get_hooks("doc_events").get(doctype, {})
+	return "order_clerk.printing.log.record_print" in events.get("before_print", [])
 
 
 def print_status(doc) -> PrintStatus:

@@ -8,7 +8,8 @@ frappe.provide("order_clerk.list");
  * Adds the app's saved filters to a list view's sidebar, above Frappe's own "Filter By".
  *
  * Each filter is computed when clicked, so it can say "mine" or "today" for whoever uses it:
- * { name, label, filters: () => [[doctype, field, operator, value], ...], show: () => bool }
+ * { name, label, filters: () => [[doctype, field, operator, value], ...] or a promise of them,
+ *   show: () => bool }
  */
 order_clerk.list.add_saved_filters = function (listview, saved_filters) {
 	const sidebar = listview.list_sidebar && listview.list_sidebar.sidebar;
@@ -29,8 +30,11 @@ order_clerk.list.add_saved_filters = function (listview, saved_filters) {
 			.text(saved.label)
 			.on("click", (event) => {
 				event.preventDefault();
-				// As Frappe applies its own saved filters (list_filter.js).
-				listview.filter_area.clear().then(() => listview.filter_area.add(saved.filters()));
+				// As Frappe applies its own saved filters (list_filter.js). A filter may ask the
+				// server (a promise), when only the server knows the rule.
+				Promise.resolve(saved.filters()).then((filters) =>
+					listview.filter_area.clear().then(() => listview.filter_area.add(filters))
+				);
 			})
 			.end()
 			.appendTo($section);

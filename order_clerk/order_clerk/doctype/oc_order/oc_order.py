@@ -35,6 +35,7 @@ class OCOrder(Document):
 			OCOrderClarification,
 		)
 		from order_clerk.order_clerk.doctype.oc_order_item.oc_order_item import OCOrderItem
+		from order_clerk.order_clerk.doctype.oc_order_maker.oc_order_maker import OCOrderMaker
 		from order_clerk.order_clerk.doctype.oc_production_request.oc_production_request import (
 			OCProductionRequest,
 		)
@@ -59,6 +60,7 @@ class OCOrder(Document):
 		is_complete: DF.Check
 		is_overdue: DF.Check
 		items: DF.Table[OCOrderItem]
+		makers: DF.Table[OCOrderMaker]
 		missing_facts: DF.SmallText | None
 		order_date: DF.Date
 		order_no: DF.Data | None
@@ -95,12 +97,18 @@ class OCOrder(Document):
 				title=_("Invalid Data"),
 			)
 
+	def _validate_links(self):
+		# Runs before every hook: the lines' product links are looked up here in one query.
+		intake.remember_line_products(self)
+		super()._validate_links()
+
 	# lifecycle
 
 	def before_insert(self):
 		self.check_duplicate_intake()
 
 	def validate(self):
+		review.keep_server_trail(self)
 		intake.validate_numbers(self)
 		intake.validate_dates(self)
 		intake.validate_parties(self)
@@ -109,7 +117,7 @@ class OCOrder(Document):
 		self.set_totals()
 		self.update_clarification_log()
 		self.set_missing_facts()
-		self.track_preparers()
+		self.track_makers()
 		self.validate_review_step()
 		self.set_intake_key()
 		self.set_status()
@@ -117,6 +125,9 @@ class OCOrder(Document):
 	def on_update(self):
 		if self.has_value_changed("workflow_state") and self.workflow_state == review.PENDING_REVIEW:
 			self.send_acknowledgement()
+
+	def before_update_after_submit(self):
+		review.keep_server_trail(self)
 
 	def before_submit(self):
 		self.check_approval()
@@ -146,6 +157,7 @@ class OCOrder(Document):
 				ReviewPermissionError,
 				title=_("Not Permitted"),
 			)
+		review.keep_server_trail(self)
 		self.workflow_state = review.CANCELLED
 		# Frees the channel's external reference for a corrected order.
 		self.intake_key = None
@@ -226,12 +238,15 @@ class OCOrder(Document):
 
 	# review
 
-	def track_preparers(self):
-		"""Record who changed the order's content; freeze it outside the editable states."""
-		before = self.get_doc_before_save()
-		if before and intake.content_fingerprint(before) == intake.content_fingerprint(self):
+	def track_makers(self):
+		"""Record who created or changed the order's content; freeze it outside the editable states."""
+		if self.is_new():
+			review.add_maker(self, review.CREATED)
 			return
-		if before and before.workflow_state not in review.EDITABLE_STATES:
+		before = self.get_doc_before_save()
+		if intake.content_fingerprint(before) == intake.content_fingerprint(self):
+			return
+		if before.workflow_state not in review.EDITABLE_STATES:
 			frappe.throw(
 				_(
 					"Order {0} is {1}: its content cannot change. Reject it to send it back to the clerk."
@@ -239,10 +254,7 @@ class OCOrder(Document):
 				FrozenOrderError,
 				title=_("Not Editable"),
 			)
-		makers = [u for u in (self.prepared_by or "").splitlines() if u.strip()]
-		if frappe.session.user not in makers:
-			makers.append(frappe.session.user)
-		self.prepared_by = "\n".join(makers)
+		review.add_maker(self, review.CHANGED)
 
 	def validate_review_step(self):
 		before = self.get_doc_before_save()
@@ -266,51 +278,7 @@ class OCOrder(Document):
 				_("An order becomes {0} only through its workflow action.").format(_(target)),
 				IllegalTransitionError,
 			)
-		transition = review.find_transition(current, target)
-		getattr(self, f"on_{frappe.scrub(transition.action)}", lambda: None)()
-
-	def on_submit_for_review(self):
-		missing = self.get_missing_facts()
-		if missing:
-			frappe.throw(
-				_("Order {0} cannot go to review yet. Missing: {1}").format(
-					self.name, "; ".join(fact["message"] for fact in missing)
-				),
-				IncompleteOrderError,
-				title=_("Order Incomplete"),
-			)
-		self.submitted_for_review_by = frappe.session.user
-		self.submitted_for_review_on = now_datetime()
-		# The last rejection stays on the timeline; the next review starts with a clean slate.
-		self.rejection_reason = self.rejected_by = self.rejected_on = None
-
-	def on_request_clarification(self):
-		if not any(not (row.answer or "").strip() for row in self.clarifications):
-			frappe.throw(
-				_("Add the question you are asking to the clarification log first."),
-				IncompleteOrderError,
-				title=_("No Open Question"),
-			)
-
-	def on_clarified(self):
-		open_rows = [str(row.idx) for row in self.clarifications if not (row.answer or "").strip()]
-		if open_rows:
-			frappe.throw(
-				_("Record the answers to the open questions first (rows {0}).").format(", ".join(open_rows)),
-				IncompleteOrderError,
-				title=_("Open Questions"),
-			)
-
-	def on_reject(self):
-		if not (self.rejection_reason or "").strip():
-			frappe.throw(
-				_("Give the reason for rejecting order {0} in Rejection Reason.").format(self.name),
-				IncompleteOrderError,
-				title=_("Reason Required"),
-			)
-		self.rejected_by = frappe.session.user
-		self.rejected_on = now_datetime()
-		self.add_comment("Comment", _("Rejected: {0}").format(self.rejection_reason))
+		review.take_step(self, review.find_transition(current, target))
 
 	def check_approval(self):
 		"""Every path to docstatus 1 is an approval and passes the same checks."""
@@ -354,6 +322,21 @@ class OCOrder(Document):
 			return
 		if intake.queue_acknowledgement(self):
 			self.db_set("acknowledged_on", now_datetime(), update_modified=False)
+
+
+@frappe.whitelist(methods=["GET"])
+def get_orders_awaiting_my_review() -> list[str]:
+	"""Orders pending review that the session user may approve: the list's "Awaiting My Review"."""
+	frappe.has_permission("OC Order", "read", throw=True)
+	if ORDER_REVIEWER not in frappe.get_roles():
+		return []
+	candidates = review.orders_awaiting_review_by(frappe.session.user)
+	if not candidates:
+		return []
+	# Row-level rules still apply: only orders the user may read.
+	return frappe.get_list(
+		"OC Order", filters={"name": ("in", candidates)}, pluck="name", order_by="creation asc", limit=0
+	)
 
 
 @frappe.whitelist()

@@ -47,13 +47,21 @@ frappe.listview_settings["OC Order"] = {
 				name: "awaiting-my-review",
 				label: __("Awaiting My Review"),
 				show: () => frappe.user.has_role("Order Reviewer"),
-				// Maker-checker: orders I created, changed or submitted are not mine to approve.
-				filters: () => [
-					["OC Order", "workflow_state", "=", "Pending Review"],
-					["OC Order", "owner", "!=", frappe.session.user],
-					["OC Order", "submitted_for_review_by", "!=", frappe.session.user],
-					["OC Order", "prepared_by", "not like", `%${frappe.session.user}%`],
-				],
+				// Maker-checker: the server knows who made each order (its maker trail).
+				filters: () =>
+					frappe
+						.call({
+							method: "order_clerk.order_clerk.doctype.oc_order.oc_order.get_orders_awaiting_my_review",
+							type: "GET",
+						})
+						.then((r) => r.message || [])
+						.then((names) => [
+							["OC Order", "workflow_state", "=", "Pending Review"],
+							// "name is not set" matches nothing: no order awaits me.
+							names.length
+								? ["OC Order", "name", "in", names]
+								: ["OC Order", "name", "is", "not set"],
+						]),
 			},
 			{
 				name: "to-ship-today",
