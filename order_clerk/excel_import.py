@@ -5,26 +5,53 @@ same validation applies. All or nothing: every problem is collected with its she
 column, and a file with any problem creates no order; the problems come back marked in a copy
 of the workbook. Orders already taken in from the same channel and external reference with the
 same content are reported as already imported, so uploading a file again creates nothing new.
-Files with more than BACKGROUND_LINES lines are imported by a background job.
+Files with more than BACKGROUND_LINES lines, or larger than BACKGROUND_BYTES unpacked, are
+imported by a background job.
+
+An uploaded workbook is a zip of XML that anyone can write by hand: before openpyxl reads it,
+its size, its unpacked size, its compression ratio and the rows and columns its sheets really
+use are checked against the limits below, so that no file can tie up or exhaust a worker. The
+sheet's own declaration of its size (<dimension>) is refused when beyond the limits and never
+trusted otherwise.
 """
 
 import io
+import re
+import zipfile
 from typing import NamedTuple
+from xml.etree import ElementTree
 
 import frappe
 import openpyxl
 from frappe import _
-from frappe.utils import flt, nowdate, strip_html
+from frappe.utils import escape_html, flt, nowdate, strip_html
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from order_clerk import excel_sheets as sheets
 from order_clerk.order_clerk.doctype.oc_order.intake import intake_key_of
+from order_clerk.spreadsheet import neutralise_formulas
 
 BACKGROUND_LINES = 500
+BACKGROUND_BYTES = 5 * 1024 * 1024  # unpacked
+
+# Limits on an uploaded workbook (README: "Importing orders from Excel").
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100  # for a part of more than RATIO_FROM_BYTES unpacked
+RATIO_FROM_BYTES = 1024 * 1024
+MAX_ROWS = 20_000  # per sheet, header included
+MAX_COLUMNS = 50
+
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 PROGRESS_EVERY = 50
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+
+
+class WorkbookTooLargeError(frappe.ValidationError):
+	"""An uploaded workbook beyond one of the import limits."""
 
 
 class Problem(NamedTuple):
@@ -75,12 +102,14 @@ class WorkbookReader:
 			)
 			return None
 		self.titles[sheet] = worksheet.title
+		ignore_declared_size(worksheet)
 		columns = self.read_header(sheet, worksheet)
 		if columns is None:
 			return None
 		letters = {column.fieldname: get_column_letter(index) for index, column in columns.items()}
 		rows = []
-		for row_number, cells in enumerate(worksheet.iter_rows(min_row=2, values_only=True), start=2):
+		cells_by_row = worksheet.iter_rows(min_row=2, max_col=max(columns), values_only=True)
+		for row_number, cells in enumerate(cells_by_row, start=2):
 			if all(value is None or str(value).strip() == "" for value in cells):
 				continue
 			values = {}
@@ -105,6 +134,7 @@ class WorkbookReader:
 
 	def read_header(self, sheet: str, worksheet) -> dict | None:
 		aliases = sheets.header_aliases(sheets.SHEET_COLUMNS[sheet])
+		# Within the limits: check_limits refused a wider sheet before openpyxl read it.
 		header = next(worksheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
 		columns = {}
 		for index, text in enumerate(header, start=1):
@@ -211,6 +241,12 @@ class WorkbookReader:
 					)
 
 
+def ignore_declared_size(worksheet):
+	"""Read a sheet by the cells it holds, not by the size it declares."""
+	if hasattr(worksheet, "reset_dimensions"):
+		worksheet.reset_dimensions()
+
+
 def _enabled_names(doctype: str, names: set) -> set[str]:
 	names = sorted(n for n in names if n)
 	if not names:
@@ -218,15 +254,132 @@ def _enabled_names(doctype: str, names: set) -> set[str]:
 	return set(frappe.get_all(doctype, filters={"name": ("in", names), "disabled": 0}, pluck="name"))
 
 
+# limits
+
+
+def check_limits(content: bytes, file_name: str) -> int:
+	"""Refuse a workbook beyond the import limits, before anything parses it; its unpacked size."""
+	if len(content) > MAX_FILE_BYTES:
+		_refuse(
+			_("{0} is {1}; an import file may be at most {2}.").format(
+				escape_html(file_name), _size(len(content)), _size(MAX_FILE_BYTES)
+			)
+		)
+	try:
+		archive = zipfile.ZipFile(io.BytesIO(content))
+		parts = archive.infolist()
+	except (zipfile.BadZipFile, ValueError, OSError):
+		_not_a_workbook(file_name)
+	unpacked = sum(part.file_size for part in parts)
+	if unpacked > MAX_UNPACKED_BYTES:
+		_refuse(
+			_("{0} unpacks to {1}; an import file may unpack to at most {2}.").format(
+				escape_html(file_name), _size(unpacked), _size(MAX_UNPACKED_BYTES)
+			)
+		)
+	for part in parts:
+		if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_COMPRESSION_RATIO * part.compress_size:
+			_refuse(
+				_(
+					"{0} is compressed more than {1} to 1; an import file may be compressed at most {1} to 1."
+				).format(escape_html(file_name), MAX_COMPRESSION_RATIO)
+			)
+	for part in parts:
+		# Every part, wherever the workbook says its sheets are: only sheets hold rows and cells.
+		_check_sheet_extent(archive, part, file_name)
+	return unpacked
+
+
+def _check_sheet_extent(archive: zipfile.ZipFile, part: zipfile.ZipInfo, file_name: str):
+	"""The rows and columns a sheet declares and those it really uses, within the limits."""
+	row_number = column_number = 0
+	open_elements = []
+	try:
+		with archive.open(part) as source:
+			for event, element in ElementTree.iterparse(source, events=("start", "end")):
+				if event == "end":
+					# Forget each element once read, so that memory does not grow with the part.
+					open_elements.pop()
+					if open_elements:
+						open_elements[-1].remove(element)
+					continue
+				open_elements.append(element)
+				if element.tag == f"{SHEET_NS}dimension":
+					last = (element.get("ref") or "").split(":")[-1]
+					if last:
+						_check_extent(file_name, *_cell_position(last), declared=True)
+				elif element.tag == f"{SHEET_NS}row":
+					row_number = int(element.get("r") or row_number + 1)
+					column_number = 0
+					_check_extent(file_name, row_number, 0)
+				elif element.tag == f"{SHEET_NS}c":
+					ref = element.get("r")
+					column_number = _cell_position(ref)[1] if ref else column_number + 1
+					_check_extent(file_name, row_number, column_number)
+	except ElementTree.ParseError:
+		if part.filename.endswith(".xml"):
+			_not_a_workbook(file_name)
+	except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError):
+		# Damaged, encrypted or compressed in a way zipfile cannot read.
+		_not_a_workbook(file_name)
+
+
+def _cell_position(ref: str) -> tuple[int, int]:
+	"""(row, column) of a reference such as B7 or $XFD$1048576."""
+	match = CELL_REF.match(ref.strip())
+	if not match:
+		raise ValueError(ref)
+	return int(match.group(2)), column_index_from_string(match.group(1).upper())
+
+
+def _check_extent(file_name: str, row: int, column: int, declared: bool = False):
+	if row > MAX_ROWS:
+		message = (
+			_("{0} declares a sheet of {1} rows; an import file may have at most {2} rows per sheet.")
+			if declared
+			else _(
+				"{0} has a sheet with {1} rows or more; an import file may have at most {2} rows per sheet."
+			)
+		)
+		_refuse(message.format(escape_html(file_name), row, MAX_ROWS))
+	if column > MAX_COLUMNS:
+		message = (
+			_("{0} declares a sheet of {1} columns; an import file may have at most {2} columns per sheet.")
+			if declared
+			else _(
+				"{0} has a sheet with {1} columns or more; an import file may have at most {2} columns per sheet."
+			)
+		)
+		_refuse(message.format(escape_html(file_name), column, MAX_COLUMNS))
+
+
+def _size(size: int) -> str:
+	return _("{0} MB").format(f"{size / 1024 / 1024:.1f}")
+
+
+def _refuse(message: str):
+	frappe.throw(message, WorkbookTooLargeError, title=_("File Too Large"))
+
+
+def _not_a_workbook(file_name: str):
+	frappe.throw(
+		_("{0} is not an Excel workbook (.xlsx).").format(escape_html(file_name)), title=_("Invalid File")
+	)
+
+
 # intake
 
 
-def import_workbook(content: bytes, file_name: str = "orders.xlsx", progress: bool = False) -> dict:
+def import_workbook(
+	content: bytes, file_name: str = "orders.xlsx", progress: bool = False, checked: bool = False
+) -> dict:
 	"""Create draft orders from the workbook, all or nothing; return what happened."""
+	if not checked:
+		check_limits(content, file_name)
 	try:
 		workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
 	except Exception:
-		frappe.throw(_("{0} is not an Excel workbook (.xlsx).").format(file_name), title=_("Invalid File"))
+		_not_a_workbook(file_name)
 	reader = WorkbookReader(workbook)
 	groups = reader.read_groups()
 	workbook.close()
@@ -360,6 +513,8 @@ def save_error_workbook(content: bytes, file_name: str, problems: list[Problem])
 			cell.fill = ERROR_FILL
 			previous = cell.comment.text + "\n" if cell.comment else ""
 			cell.comment = Comment(previous + problem.message, _("Order Import"))
+	# Headers and messages quote what the uploader typed.
+	neutralise_formulas(listing)
 	buffer = io.BytesIO()
 	workbook.save(buffer)
 	stem = file_name.rsplit(".", 1)[0]
@@ -377,12 +532,16 @@ def save_error_workbook(content: bytes, file_name: str, problems: list[Problem])
 # entry points
 
 
-def count_lines(content: bytes) -> int:
-	workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+def count_lines(content: bytes, file_name: str = "orders.xlsx") -> int:
+	try:
+		workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+	except Exception:
+		_not_a_workbook(file_name)
 	worksheet = sheets.find_sheet(workbook, sheets.LINES_SHEET)
 	count = 0
 	if worksheet is not None:
-		for cells in worksheet.iter_rows(min_row=2, values_only=True):
+		ignore_declared_size(worksheet)
+		for cells in worksheet.iter_rows(min_row=2, max_col=MAX_COLUMNS, values_only=True):
 			count += any(value is not None and str(value).strip() != "" for value in cells)
 	workbook.close()
 	return count
@@ -395,15 +554,17 @@ def read_file(file_url: str) -> tuple[bytes, str]:
 		if file_doc.has_permission("read"):
 			return file_doc.get_content(), file_doc.file_name
 	frappe.throw(
-		_("File {0} does not exist or you may not read it.").format(file_url), frappe.PermissionError
+		_("File {0} does not exist or you may not read it.").format(escape_html(file_url)),
+		frappe.PermissionError,
 	)
 
 
 def import_file(file_url: str) -> dict:
 	"""Import now, or queue a background job for a large file."""
 	content, file_name = read_file(file_url)
-	lines = count_lines(content)
-	if lines > BACKGROUND_LINES:
+	unpacked = check_limits(content, file_name)
+	lines = count_lines(content, file_name)
+	if lines > BACKGROUND_LINES or unpacked > BACKGROUND_BYTES:
 		job_id = f"order-import-{frappe.generate_hash(length=10)}"
 		frappe.enqueue(
 			"order_clerk.excel_import.import_file_job",
@@ -414,7 +575,7 @@ def import_file(file_url: str) -> dict:
 			file_url=file_url,
 		)
 		return {"status": "Queued", "job_id": job_id, "lines": lines}
-	return {**import_workbook(content, file_name), "lines": lines}
+	return {**import_workbook(content, file_name, checked=True), "lines": lines}
 
 
 def import_file_job(file_url: str) -> dict:

@@ -18,6 +18,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from order_clerk.spreadsheet import neutralise_workbook
+
 ORDERS_SHEET = "Orders"
 LINES_SHEET = "Lines"
 LISTS_SHEET = "Lists"
@@ -97,6 +99,7 @@ def build_template() -> bytes:
 	_add_list_validation(orders, ORDER_COLUMNS, "channel", channel_range)
 	_add_list_validation(lines, LINE_COLUMNS, "product", product_range)
 
+	neutralise_workbook(workbook)
 	buffer = io.BytesIO()
 	workbook.save(buffer)
 	return buffer.getvalue()

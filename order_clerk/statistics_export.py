@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from order_clerk.order_clerk.report.best_selling_products import best_selling_products
 from order_clerk.order_clerk.report.order_statistics import order_statistics
+from order_clerk.spreadsheet import neutralise_workbook
 
 NUMBER_FORMATS = {
 	"Int": "#,##0",
@@ -35,6 +36,8 @@ def build_workbook(filters: dict) -> bytes:
 	write_sheet(
 		workbook.create_sheet(), _("Best-Selling Products"), columns, data, summary, _("All products")
 	)
+	# Customer, product and clerk names are typed by users.
+	neutralise_workbook(workbook)
 	buffer = io.BytesIO()
 	workbook.save(buffer)
 	return buffer.getvalue()
