@@ -44,6 +44,13 @@ override_whitelisted_methods = {
 		"order_clerk.printing.views.get_rendered_raw_commands"
 	),
 	"frappe.utils.weasyprint.download_pdf": "order_clerk.printing.views.download_weasyprint_pdf",
+	# Approve and Reject from the reviewers' e-mail obey the desk's rules (order_clerk.email_approval).
+	"frappe.workflow.doctype.workflow_action.workflow_action.apply_action": (
+		"order_clerk.email_approval.apply_action"
+	),
+	"frappe.workflow.doctype.workflow_action.workflow_action.confirm_action": (
+		"order_clerk.email_approval.confirm_action"
+	),
 }
 
 _guard_sealed = {

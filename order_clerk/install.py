@@ -6,6 +6,7 @@ migrate never duplicate records nor undo what a site has changed.
 
 import frappe
 from frappe.query_builder import DocType
+from frappe.utils import cint
 
 from order_clerk import review
 from order_clerk.roles import ALL_ROLES
@@ -23,6 +24,7 @@ def ensure_setup():
 	ensure_roles()
 	ensure_workflow()
 	ensure_settings_defaults()
+	sync_workflow_email_alert()
 
 
 def ensure_roles():
@@ -54,7 +56,7 @@ def ensure_workflow():
 			"workflow_state_field": "workflow_state",
 			"is_active": 1,
 			"override_status": 1,
-			"send_email_alert": 0,
+			"send_email_alert": cint(frappe.db.get_single_value("OC Settings", "email_reviewers")),
 		}
 	)
 	for state in review.STATES:
@@ -85,3 +87,17 @@ def ensure_settings_defaults():
 	for df in frappe.get_meta("OC Settings").fields:
 		if df.default is not None and df.fieldname not in stored:
 			frappe.db.set_single_value("OC Settings", df.fieldname, df.default)
+
+
+def sync_workflow_email_alert():
+	"""The review workflow e-mails its next actors exactly when OC Settings says so
+	(`email_reviewers`): at install, on migrate and whenever the settings are saved."""
+	if not frappe.db.exists("Workflow", review.WORKFLOW_NAME):
+		return
+	wanted = cint(frappe.db.get_single_value("OC Settings", "email_reviewers"))
+	if cint(frappe.db.get_value("Workflow", review.WORKFLOW_NAME, "send_email_alert")) == wanted:
+		return
+	frappe.db.set_value("Workflow", review.WORKFLOW_NAME, "send_email_alert", wanted)
+	# Frappe reads the flag through the document cache that every process of the site shares;
+	# this drops it now, and again when the transaction commits or rolls back.
+	frappe.clear_document_cache("Workflow", review.WORKFLOW_NAME)

@@ -26,6 +26,7 @@ class OCSettings(Document):
 		default_supervisor: DF.Link | None
 		default_warehouse: DF.Link | None
 		delivery_note_copies: DF.SmallText | None
+		email_reviewers: DF.Check
 		invoice_required_for_archive: DF.Check
 		order_no_digits: DF.Int
 		order_no_prefix: DF.Data
@@ -35,6 +36,11 @@ class OCSettings(Document):
 		production_role: DF.Link | None
 		send_acknowledgement: DF.Check
 	# end: auto-generated types
+
+	def on_update(self):
+		from order_clerk.install import sync_workflow_email_alert
+
+		sync_workflow_email_alert()
 
 	def validate(self):
 		validate_copy_settings(self)
