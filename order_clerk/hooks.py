@@ -62,8 +62,17 @@ _record_print = {"before_print": "order_clerk.printing.log.record_print"}
 
 # Every print of these DocTypes is recorded in OC Print Log (order_clerk.printing.log);
 # nothing of a sealed order changes (order_clerk.archive).
+# The sales rollup changes in the same transaction as the order (order_clerk.sales_rollup).
+_sales_rollup = {
+	"on_submit": "order_clerk.sales_rollup.add_order",
+	"on_cancel": "order_clerk.sales_rollup.remove_order",
+}
+
 doc_events = {
-	"OC Order": {**_guard_sealed, **_record_print},
+	"OC Order": {**_guard_sealed, **_record_print, **_sales_rollup},
+	"OC Customer": {"after_rename": "order_clerk.sales_rollup.customer_renamed"},
+	"OC Product": {"after_rename": "order_clerk.sales_rollup.product_renamed"},
+	"User": {"after_rename": "order_clerk.sales_rollup.user_renamed"},
 	"OC Outbound Slip": {**_guard_sealed, **_record_print},
 	"OC Delivery Note": {**_guard_sealed, **_record_print},
 	"OC Invoice Request": {**_guard_sealed, **_record_print},

@@ -12,7 +12,7 @@ from tests.conftest import SITE, SITES_PATH
 
 
 def test_generator_makes_consistent_approved_orders():
-	made = generator.generate(40, 130, seed=11, echo=lambda _text: None)
+	made = generator.generate(40, 130, years=1, seed=11, echo=lambda _text: None, until="1998-06-30")
 	names = made["names"]
 	assert (made["orders"], made["lines"], len(names), len(set(names))) == (40, 130, 40, 40)
 	orders = frappe.get_all(
@@ -39,6 +39,17 @@ def test_generator_makes_consistent_approved_orders():
 			assert re.fullmatch(r"SO-\d{4}-\d{5,}", order.order_no), order.order_no
 			assert order.intake_key
 	assert len({o.order_no for o in orders if o.order_no}) == len([o for o in orders if o.order_no])
+	# The approved ones are in the sales rollup.
+	approved = [o for o in orders if o.docstatus == 1]
+	rollup = frappe.db.sql(
+		"""select sum(orders), sum(qty), sum(amount) from `tabOC Sales Rollup`
+		where grain = 'total' and day between '1997-01-01' and '1998-06-30'"""
+	)[0]
+	assert (rollup[0], frappe.utils.flt(rollup[1], 3), frappe.utils.flt(rollup[2], 2)) == (
+		len(approved),
+		frappe.utils.flt(sum(o.total_qty for o in approved), 3),
+		frappe.utils.flt(sum(o.grand_total for o in approved), 2),
+	)
 	# Generated orders hold what the controller would have computed, and the seven facts.
 	for order in orders:
 		doc = frappe.get_doc("OC Order", order.name)
@@ -52,12 +63,21 @@ def test_benchmark_runs_and_prints_its_ratios():
 	generator.generate(20, 50, seed=5, echo=lambda _text: None)
 	printed = []
 	findings = benchmark.run(import_lines=25, repeat=1, echo=printed.append)
-	assert [f["report"] for f in findings["reports"]] == [case[0] for case in benchmark.CASES]
+	assert [(f["report"], f["range"]) for f in findings["reports"]] == [
+		(case[0], range_label) for case in benchmark.CASES for range_label, _days in benchmark.RANGES
+	]
+	# Each report's figures equal those of the hand-written SQL over the lines.
+	assert all(f["same"] for f in findings["reports"]), findings["reports"]
 	for case in benchmark.CASES:
-		assert any(
-			re.match(rf"{re.escape(case[0])}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(ok|SLOWER)$", line)
-			for line in printed
-		)
+		for range_label, _days in benchmark.RANGES:
+			assert any(
+				re.match(
+					rf"{re.escape(case[0])}\s+{range_label}\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s+[\d.]+"
+					r"\s+(ok|BELOW TARGET), same$",
+					line,
+				)
+				for line in printed
+			), (case[0], range_label)
 	assert findings["import"]["lines"] == 25
 	assert re.search(r"Excel import of 25 lines: .* ratio [\d.]+$", printed[-1])
 	# The import it timed was rolled back.
@@ -66,7 +86,7 @@ def test_benchmark_runs_and_prints_its_ratios():
 
 def test_bench_commands_are_registered():
 	python = sys.executable
-	for command in ("order-clerk-generate", "order-clerk-benchmark"):
+	for command in ("order-clerk-generate", "order-clerk-benchmark", "order-clerk-rebuild-rollup"):
 		completed = subprocess.run(
 			[python, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, command, "--help"],
 			cwd=SITES_PATH,

@@ -16,7 +16,7 @@ from collections import Counter
 import frappe
 from frappe.utils import cint, flt, getdate, nowdate
 
-from order_clerk import review
+from order_clerk import review, sales_rollup
 from order_clerk.numbering import reserve_numbers
 from order_clerk.scale import masters
 
@@ -47,7 +47,16 @@ ITEM_FIELDS = (
 )  # fmt: skip
 
 
-def generate(orders: int, lines: int, years: int = 2, seed: int | None = None, echo=print) -> dict:
+def generate(
+	orders: int,
+	lines: int,
+	years: int = 2,
+	seed: int | None = None,
+	echo=print,
+	until=None,
+	commit_masters: bool = False,
+) -> dict:
+	"""`orders` orders with `lines` lines dated over the `years` years up to `until` (today)."""
 	if orders < 1 or lines < orders:
 		raise ValueError("Need at least one order, and at least as many lines as orders.")
 	rng = random.Random(seed)
@@ -55,9 +64,12 @@ def generate(orders: int, lines: int, years: int = 2, seed: int | None = None, e
 	customers = masters.ensure_customers(min(max(20, orders // 100), masters.max_customers()), rng)
 	products = masters.ensure_products(max(30, min(lines // 2000, masters.max_products())))
 	clerks, reviewers = masters.ensure_staff()
+	if commit_masters:
+		# Kept: a run that rolls its orders back should not hold master rows locked meanwhile.
+		frappe.db.commit()
 	echo(f"Master data: {len(customers)} customers, {len(products)} products, {len(clerks)} clerks.")
 
-	headers = _order_headers(orders, years, rng, customers, clerks, reviewers)
+	headers = _order_headers(orders, years, rng, customers, clerks, reviewers, getdate(until or nowdate()))
 	_assign_names(headers)
 	line_counts = _line_counts(orders, lines, rng)
 	product_weights = _pareto(len(products), rng)
@@ -71,6 +83,8 @@ def generate(orders: int, lines: int, years: int = 2, seed: int | None = None, e
 			item_rows.extend(items)
 		frappe.db.bulk_insert("OC Order", ORDER_FIELDS, order_rows)
 		frappe.db.bulk_insert("OC Order Item", ITEM_FIELDS, item_rows)
+		# Rows went in without the controllers: the approved ones join the sales rollup here.
+		sales_rollup.add_orders([header["name"] for header in chunk])
 		echo(f"{min(start + CHUNK_ORDERS, orders)} of {orders} orders inserted.")
 	elapsed = time.monotonic() - started
 	echo(f"Generated {orders} orders with {lines} lines in {elapsed:.1f} s.")
@@ -99,8 +113,7 @@ def _order_date(today: datetime.date, days: int, rng: random.Random) -> datetime
 			return day
 
 
-def _order_headers(orders, years, rng, customers, clerks, reviewers) -> list[dict]:
-	today = getdate(nowdate())
+def _order_headers(orders, years, rng, customers, clerks, reviewers, today) -> list[dict]:
 	customer_weights = _pareto(len(customers), rng)
 	channels, channel_weights = list(CHANNELS), list(CHANNELS.values())
 	headers = []

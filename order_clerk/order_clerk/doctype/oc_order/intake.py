@@ -173,6 +173,20 @@ def set_customer_defaults(doc):
 			doc.set(field, customer.get(source))
 
 
+def remember_line_products(doc):
+	"""Answer Frappe's link check of every line's product from one query.
+
+	Frappe checks each line's link with a query of its own, through the request's value cache
+	(frappe.db.get_value(..., cache=True)); filling that cache first leaves one query per order.
+	Products that do not exist are left out, so the check still refuses them.
+	"""
+	wanted = {row.product for row in doc.get("items") or [] if row.product and isinstance(row.product, str)}
+	if not wanted:
+		return
+	for name in frappe.get_all("OC Product", filters={"name": ("in", list(wanted))}, pluck="name"):
+		frappe.db.value_cache[("OC Product", name, "name")] = ((name,),)
+
+
 def set_item_details(doc):
 	"""Product details, reference prices, amounts and deviations, in a fixed number of queries."""
 	products = {

@@ -4,9 +4,9 @@
 its share of the period's total over all products.
 
 Counts approved order lines by order date unless "Include orders not yet approved" is set; see
-order_clerk.sales_statistics for periods and permissions. One query: GROUP BY product, with
-window functions for the rank and the period's totals. Ties share a rank; among equal figures
-the product code decides the order.
+order_clerk.sales_statistics for periods, permissions and the sales rollup it reads. One query:
+GROUP BY product, with window functions for the rank and the period's totals. Ties share a
+rank; among equal figures the product code decides the order.
 """
 
 import frappe
@@ -45,14 +45,14 @@ def execute(filters=None):
 
 def get_rows(filters: frappe._dict, user: str, show_amounts: bool) -> list[frappe._dict]:
 	filters = frappe._dict(filters, product=None)
-	sales = stats.SalesQuery(filters, user, with_items=True)
-	item = sales.item
-	qty, amount = fn.Sum(item.qty), fn.Sum(item.amount)
+	sales = stats.sales_query(filters, user, with_items=True, group_by=stats.PRODUCT)
+	product, product_name = sales.dimension[stats.PRODUCT]
+	qty, amount = sales.qty(), sales.amount()
 	ranked = amount if filters.rank_by == stats.AMOUNT else qty
 	columns = [
-		item.product,
-		fn.Max(item.product_name).as_("product_name"),
-		fn.Max(item.uom).as_("uom"),
+		product.as_("product"),
+		fn.NullIf(fn.Max(product_name), "").as_("product_name"),
+		fn.NullIf(fn.Max(sales.uom), "").as_("uom"),
 		sales.order_count().as_("order_count"),
 		qty.as_("qty"),
 		analytics.Sum(qty).over().as_("total_qty"),
@@ -63,9 +63,9 @@ def get_rows(filters: frappe._dict, user: str, show_amounts: bool) -> list[frapp
 		columns += [amount.as_("amount"), analytics.Sum(amount).over().as_("total_amount")]
 	query = (
 		sales.query.select(*columns)
-		.groupby(item.product)
+		.groupby(product)
 		.orderby(ranked, order=Order.desc)
-		.orderby(item.product)
+		.orderby(product)
 		.limit(filters.top_n)
 	)
 	return query.run(as_dict=True)
