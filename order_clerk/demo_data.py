@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 import frappe
 import requests
-from frappe.utils import add_days, flt, getdate, now_datetime, nowdate
+from frappe.utils import add_days, flt, getdate, nowdate
 
 from order_clerk import archive, review
 from order_clerk.demo import DEMO_CUSTOMERS, DEMO_PRODUCTS, DEMO_WAREHOUSE
@@ -99,8 +99,10 @@ MORE_PRODUCTS = (
 # Typical quantity of one line, by unit.
 QUANTITIES = {"个": (50, 800), "台": (1, 12), "盒": (5, 120), "米": (100, 3000), "支": (4, 60)}
 
-DRAFT, CLARIFICATION, PENDING, REJECTED, APPROVED = "draft", "clarification", "pending", "rejected", "approved"
-PARTLY_SHIPPED, DELIVERED, INVOICED, ARCHIVED = "partly shipped", "delivered", "invoiced", "archived"
+# The stages of the story, in the order an order lives them.
+DRAFT, CLARIFICATION, PENDING, REJECTED = "draft", "clarification", "pending", "rejected"
+APPROVED, PARTLY_SHIPPED, DELIVERED = "approved", "partly shipped", "delivered"
+INVOICED, ARCHIVED = "invoiced", "archived"
 
 
 def story(prefix: str = PREFIX) -> list[frappe._dict]:
@@ -384,7 +386,9 @@ def request_invoice(note: str, issue: bool):
 		request = frappe.get_doc("OC Invoice Request", request.name)
 		request.invoice_no = f"3100{zlib.crc32(note.encode()) % 10**8:08d}"
 		request.invoice_date = nowdate()
-		request.invoice_copy = save_file(request, f"{request.name}-发票.png", scanned_page("增值税专用发票", request))
+		request.invoice_copy = save_file(
+			request, f"{request.name}-发票.png", scanned_page("增值税专用发票", request)
+		)
 		request.save()
 
 
@@ -539,7 +543,15 @@ def build_history(prefix: str = PREFIX, count: int = HISTORY_ORDERS, days: int =
 	customers = frappe.get_all(
 		"OC Customer",
 		filters={"name": ("in", [c[0] for c in (*DEMO_CUSTOMERS, *MORE_CUSTOMERS)])},
-		fields=["name", "customer_name", "contact_person", "phone", "email", "payment_terms", "delivery_address"],
+		fields=[
+			"name",
+			"customer_name",
+			"contact_person",
+			"phone",
+			"email",
+			"payment_terms",
+			"delivery_address",
+		],
 		order_by="name",
 	)
 	products = frappe.get_all(
@@ -555,7 +567,9 @@ def build_history(prefix: str = PREFIX, count: int = HISTORY_ORDERS, days: int =
 	headers = []
 	for index in range(count):
 		order_date = _history_day(today, days, rng)
-		created = datetime.datetime.combine(order_date, datetime.time(rng.randrange(8, 18), rng.randrange(60)))
+		created = datetime.datetime.combine(
+			order_date, datetime.time(rng.randrange(8, 18), rng.randrange(60))
+		)
 		approved = created + datetime.timedelta(hours=rng.randrange(1, 30))
 		channel = rng.choices(channels, weights=channel_weights)[0]
 		headers.append(
@@ -571,7 +585,9 @@ def build_history(prefix: str = PREFIX, count: int = HISTORY_ORDERS, days: int =
 				"cancelled": rng.random() < 0.03,
 				"lines": [
 					(product, rng.randint(*QUANTITIES.get(product.uom, (1, 100))))
-					for product in rng.choices(products, weights=product_weights, k=rng.choice((1, 1, 2, 2, 3)))
+					for product in rng.choices(
+						products, weights=product_weights, k=rng.choice((1, 1, 2, 2, 3))
+					)
 				],
 			}
 		)
@@ -595,9 +611,7 @@ def build_history(prefix: str = PREFIX, count: int = HISTORY_ORDERS, days: int =
 	# The sales reports read the rollup that approval keeps; rows inserted in bulk join it here.
 	from order_clerk import sales_rollup
 
-	for header in headers:
-		if not header["cancelled"]:
-			sales_rollup.add_order(frappe._dict(name=header["name"]))
+	sales_rollup.add_orders([header["name"] for header in headers])
 
 
 def _history_day(today: datetime.date, days: int, rng: random.Random) -> datetime.date:

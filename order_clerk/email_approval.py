@@ -14,8 +14,8 @@ Nothing is changed by a refused link. Links of other DocTypes go to Frappe's met
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, get_url_to_form, strip_html
 from frappe.model.workflow import apply_workflow
+from frappe.utils import escape_html, get_url_to_form, strip_html
 from frappe.utils.verified_command import verify_request
 from frappe.workflow.doctype.workflow_action import workflow_action
 
@@ -92,8 +92,10 @@ def _refuse(order, message: str):
 	link = get_url_to_form(ORDER, order.name)
 	frappe.respond_as_web_page(
 		_("Not Allowed"),
-		"<p>{0}</p><p><a href='{1}'>{2}</a></p>".format(
-			escape_html(strip_html(message)), escape_html(link), escape_html(_("Open order {0}").format(order.name))
+		"<p>{}</p><p><a href='{}'>{}</a></p>".format(
+			escape_html(strip_html(message)),
+			escape_html(link),
+			escape_html(_("Open order {0}").format(order.name)),
 		),
 		indicator_color="red",
 		http_status_code=403,

@@ -64,9 +64,15 @@ print("RESULT " + json.dumps({"verified": verified, "numbers": numbers, "next_or
 
 
 def bench(*args: str) -> str:
-	cli = os.environ.get("OC_BENCH_CLI") or shutil.which("bench") or os.path.expanduser("~/.bench-cli/bin/bench")
+	cli = (
+		os.environ.get("OC_BENCH_CLI")
+		or shutil.which("bench")
+		or os.path.expanduser("~/.bench-cli/bin/bench")
+	)
 	done = subprocess.run([cli, *args], cwd=BENCH_DIR, capture_output=True, text=True, timeout=900)
-	assert done.returncode == 0, f"bench {' '.join(args[:3])} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+	assert done.returncode == 0, (
+		f"bench {' '.join(args[:3])} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+	)
 	return done.stdout
 
 
@@ -91,7 +97,7 @@ def drop_restored_site(user: str, password: str, archive_path: str):
 
 
 @pytest.fixture
-def sealed_archive(demo_users, served_site):
+def sealed_archive(demo_users, served_site):  # noqa: F811
 	"""The demo's archived order, under this run's own references, sealed on the tests' site and
 	committed for the backup (the access log of each rendered PDF commits on the way anyway)."""
 	prefix = f"B{uuid.uuid4().hex[:8]}"
@@ -140,9 +146,14 @@ def test_a_restored_site_keeps_its_archives_and_numbers(sealed_archive):
 
 		check = subprocess.run(
 			[
-				sys.executable, "-c", CHECK_RESTORED, RESTORED_SITE, sealed_archive.name,
-				demo_data.CLERK, demo_data.REVIEWER,
-			],  # fmt: skip
+				sys.executable,
+				"-c",
+				CHECK_RESTORED,
+				RESTORED_SITE,
+				sealed_archive.name,
+				demo_data.CLERK,
+				demo_data.REVIEWER,
+			],
 			cwd=SITES_PATH,
 			capture_output=True,
 			text=True,

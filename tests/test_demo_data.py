@@ -36,7 +36,12 @@ def demo_users():
 	for email, role in DEMO_ROLES.items():
 		if not frappe.db.exists("User", email):
 			frappe.get_doc(
-				{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": email.split("@")[0],
+					"send_welcome_email": 0,
+				}
 			).insert(ignore_permissions=True)
 		user = frappe.get_doc("User", email)
 		if [r.role for r in user.roles] != [role] or not user.enabled:
@@ -61,7 +66,7 @@ def story_orders(prefix: str) -> dict[str, frappe._dict]:
 	return {row.external_ref: row for row in rows}
 
 
-def test_the_story_has_every_stage_and_is_built_once(demo_users, printing, served_site, prefix):
+def test_the_story_has_every_stage_and_is_built_once(demo_users, printing, served_site, prefix):  # noqa: F811
 	demo_data.build(prefix)
 	after_first = demo.fingerprint()
 	demo_data.build(prefix)
@@ -174,7 +179,9 @@ def test_history_spans_two_years_numbered_without_gaps(demo_users, prefix):
 	this_year = [int(o.order_no.rsplit("-", 1)[1]) for o in history if o.order_no.split("-")[1] == year]
 	settings = frappe.get_cached_doc("OC Settings")
 	if this_year:
-		expected = peek_next_number(settings.order_no_prefix or "SO", int(year), settings.order_no_digits or 5)
+		expected = peek_next_number(
+			settings.order_no_prefix or "SO", int(year), settings.order_no_digits or 5
+		)
 		assert int(expected.rsplit("-", 1)[1]) == max(this_year) + 1
 
 	# The sales report shows each month the busiest customer ordered in.

@@ -35,12 +35,17 @@ USERS = {
 @pytest.fixture(scope="module")
 def people():
 	frappe.set_user("Administrator")
-	for email, roles in USERS.values():
-		if not frappe.db.exists("User", email):
+	for address, roles in USERS.values():
+		if not frappe.db.exists("User", address):
 			frappe.get_doc(
-				{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+				{
+					"doctype": "User",
+					"email": address,
+					"first_name": address.split("@")[0],
+					"send_welcome_email": 0,
+				}
 			).insert(ignore_permissions=True)
-		user = frappe.get_doc("User", email)
+		user = frappe.get_doc("User", address)
 		if sorted(r.role for r in user.roles) != sorted(roles) or not user.enabled:
 			user.set("roles", [{"role": role} for role in roles])
 			user.enabled = 1
@@ -72,7 +77,9 @@ def queued_to(order: str) -> dict[str, str]:
 		text = html.get_content() if html else ""
 		if "apply_action" not in text:
 			continue  # the acknowledgement to the customer
-		for recipient in frappe.get_all("Email Queue Recipient", filters={"parent": queue.name}, pluck="recipient"):
+		for recipient in frappe.get_all(
+			"Email Queue Recipient", filters={"parent": queue.name}, pluck="recipient"
+		):
 			mails[recipient] = mails.get(recipient, "") + text
 	return mails
 
@@ -181,7 +188,11 @@ def test_links_in_the_mail_obey_the_desk(mailed, people):
 	# Reject needs a reason, which a link cannot carry: the reviewer is sent to the form.
 	reviewer_links = links(mailed.mails[people.reviewer])
 	reject = follow(reviewer_links[review.REJECT])
-	assert reject.status_code == 403 and "needs a reason" in reject.text and f"/app/oc-order/{order}" in reject.text
+	assert (
+		reject.status_code == 403
+		and "needs a reason" in reject.text
+		and f"/app/oc-order/{order}" in reject.text
+	)
 	confirm = follow(get_confirm_workflow_action_url(doc, review.REJECT, people.reviewer))
 	assert confirm.status_code == 403 and "needs a reason" in confirm.text
 	assert state(order) == pending
