@@ -41,3 +41,45 @@ order_clerk.list.add_saved_filters = function (listview, saved_filters) {
 	}
 	sidebar.find(".filter-section").first().before($section);
 };
+
+/**
+ * The grids of the app's forms show text cells escaped.
+ *
+ * Frappe's grid puts a Data or text cell into its HTML as it is, and Frappe's sanitiser leaves
+ * a value alone when it is a JSON string, so a specification typed as "<img onerror=…>" would
+ * run in the browser of whoever opens the order. A read-only Data control of a form escapes
+ * before it formats (and passes `inline`): there the value is not escaped twice.
+ */
+const OC_TEXT_FIELDTYPES = ["Data", "Small Text", "Text", "Long Text"];
+
+order_clerk.escaped_text_formatter = function (value, df, options, doc) {
+	const escaped_already = options && options.inline && df.fieldtype === "Data";
+	if (typeof value === "string" && !escaped_already) value = frappe.utils.escape_html(value);
+	return frappe.form.get_formatter(df.fieldtype)(value, df, options, doc);
+};
+
+order_clerk.escape_grid_text = function (frm) {
+	for (const field of Object.values(frm.fields_dict || {})) {
+		const grid = field.df && field.df.fieldtype === "Table" && field.grid;
+		if (!grid) continue;
+		// The document's own copies, which the grid reads when it next draws, and those of
+		// the rows it already drew.
+		const docfields = [
+			frappe.meta.get_docfields(field.df.options, frm.docname),
+			...(grid.grid_rows || []).map((row) => row.docfields || []),
+		];
+		let changed = false;
+		for (const df of docfields.flat()) {
+			const plain_text = OC_TEXT_FIELDTYPES.includes(df.fieldtype) && df.options !== "URL";
+			if (plain_text && !df.formatter) {
+				df.formatter = order_clerk.escaped_text_formatter;
+				changed = true;
+			}
+		}
+		if (changed && grid.grid_rows) grid.refresh();
+	}
+};
+
+$(document).on("form-refresh", (event, frm) => {
+	if (frm && frm.doctype && frm.meta && frm.meta.module === "Order Clerk") order_clerk.escape_grid_text(frm);
+});

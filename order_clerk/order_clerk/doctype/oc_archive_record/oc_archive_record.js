@@ -27,7 +27,11 @@ frappe.ui.form.on("OC Archive Record", {
 							title: __("Verification"),
 							indicator: bad.length ? "red" : "green",
 							message: bad.length
-								? bad.map((r) => `${__(r.kind)} ${r.document_name}: ${__(r.status)}`).join("<br>")
+								? bad
+										.map((r) =>
+											frappe.utils.escape_html(`${__(r.kind)} ${r.document_name}: ${__(r.status)}`)
+										)
+										.join("<br>")
 								: __("Every file is intact."),
 						});
 						frm.reload_doc();

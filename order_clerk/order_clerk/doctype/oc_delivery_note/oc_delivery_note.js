@@ -57,7 +57,8 @@ function record_sign_off(frm) {
 				in_place_edit: true,
 				data: (frm.doc.items || []).map((row) => ({
 					line: row.name,
-					product: row.product_name || row.product,
+					// The dialog's grid shows a Data value as HTML.
+					product: frappe.utils.escape_html(row.product_name || row.product),
 					qty: row.qty,
 					received_qty: row.qty,
 				})),

@@ -50,7 +50,7 @@ frappe.ui.form.on("OC Order", {
 		return new Promise((resolve, reject) => {
 			let answered = false;
 			const dialog = new frappe.ui.Dialog({
-				title: __("Reject Order {0}", [frm.doc.name]),
+				title: __("Reject Order {0}", [frappe.utils.escape_html(frm.doc.name)]),
 				fields: [
 					{
 						fieldname: "rejection_reason",
@@ -400,7 +400,7 @@ function show_stock_check(frm) {
 			const rows = (message || [])
 				.map(
 					(line) => `<tr class="${line.shortage > 0 ? "text-danger" : ""}">
-						<td>${line.idx}</td><td>${frappe.utils.escape_html(line.product_name || line.product)}</td>
+						<td>${cint(line.idx)}</td><td>${frappe.utils.escape_html(line.product_name || line.product)}</td>
 						<td class="text-right">${format_number(line.to_ship)}</td>
 						<td class="text-right">${format_number(line.on_hand)}</td>
 						<td class="text-right">${format_number(line.committed)}</td>
@@ -423,18 +423,22 @@ function show_order_status(frm) {
 		type: "GET",
 		args: { order: frm.doc.name },
 		callback({ message: s }) {
+			// Carrier and tracking number are typed by users: every value is escaped.
+			const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
 			const shipments = (s.shipments || [])
 				.map(
-					(x) => `<li>${x.outbound_slip} → ${x.delivery_note || __("no delivery note yet")}
-						${x.carrier ? frappe.utils.escape_html(x.carrier) : ""} ${x.tracking_no || ""}
-						${x.sign_status ? __(x.sign_status) : ""}</li>`
+					(x) => `<li class="oc-shipment">${esc(x.outbound_slip)} →
+						${x.delivery_note ? esc(x.delivery_note) : __("no delivery note yet")}
+						<span class="oc-carrier">${esc(x.carrier)}</span>
+						<span class="oc-tracking-no">${esc(x.tracking_no)}</span>
+						${x.sign_status ? esc(__(x.sign_status)) : ""}</li>`
 				)
 				.join("");
 			frappe.msgprint({
 				title: __("Order Status"),
-				message: `<p>${__(s.status)}: ${s.per_shipped}% ${__("shipped")}, ${s.per_delivered}% ${__(
-					"delivered"
-				)}</p><ul>${shipments}</ul><p>${__("Open exceptions")}: ${(s.open_exceptions || []).length}</p>`,
+				message: `<p>${esc(__(s.status))}: ${esc(flt(s.per_shipped))}% ${__("shipped")},
+					${esc(flt(s.per_delivered))}% ${__("delivered")}</p><ul>${shipments}</ul>
+					<p>${__("Open exceptions")}: ${(s.open_exceptions || []).length}</p>`,
 			});
 		},
 	});

@@ -147,13 +147,17 @@ def status_summary(order) -> dict:
 	}
 
 
+def status_update_message(order) -> str:
+	"""The status email's HTML; the template escapes every value a user typed (carrier, tracking no)."""
+	return frappe.render_template(
+		"order_clerk/templates/emails/order_status.html", {"doc": order, "s": status_summary(order)}
+	)
+
+
 def send_status_update(order) -> bool:
 	if not order.contact_email:
 		frappe.throw(_("Order {0} has no contact email.").format(order.name))
-	summary = status_summary(order)
-	message = frappe.render_template(
-		"order_clerk/templates/emails/order_status.html", {"doc": order, "s": summary}
-	)
+	message = status_update_message(order)
 	subject = _("Status of your order {0}: {1}").format(
 		order.customer_po or order.order_no or order.name, _(order.status)
 	)
