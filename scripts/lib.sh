@@ -45,6 +45,20 @@ as_bench() {
 	fi
 }
 
+# As as_bench, but in place of this shell, so that signals (Ctrl-C, kill) reach the command.
+exec_as_bench() {
+	if [ "$(id -un)" = "$BENCH_USER" ]; then
+		exec "$@"
+	fi
+	local runner=(runuser -u "$BENCH_USER" --)
+	if [ "$(id -u)" != 0 ]; then
+		sudo -n true 2>/dev/null || fail "Run this as root, as $BENCH_USER, or with password-less sudo."
+		runner=(sudo -n "${runner[@]}")
+	fi
+	exec "${runner[@]}" env HOME="$BENCH_HOME" PATH="$BENCH_PATH" \
+		BENCH_DIR="$BENCH_DIR" SITE="$SITE" TEST_SITE="$TEST_SITE" DEMO_PASSWORD="$DEMO_PASSWORD" CI="${CI:-}" "$@"
+}
+
 bench_in_dir() {
 	as_bench bash -c 'cd "$0" && exec "$@"' "$BENCH_DIR" "$BENCH_CLI" "$@"
 }
@@ -57,4 +71,20 @@ wait_for() {
 		sleep 1
 	done
 	fail "$what did not start."
+}
+
+# MariaDB and Redis, started when they are not running (needs root).
+start_services() {
+	if ! as_root mariadb -e "select 1" >/dev/null 2>&1; then
+		say "Starting MariaDB"
+		as_root service mariadb start >/dev/null 2>&1 ||
+			as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+		wait_for "MariaDB" as_root mariadb -e "select 1"
+	fi
+	if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+		say "Starting Redis"
+		as_root service redis-server start >/dev/null 2>&1 ||
+			as_root redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT"
+		wait_for "Redis" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
+	fi
 }

@@ -51,21 +51,6 @@ install_system_packages() {
 	fi
 }
 
-start_services() {
-	if ! as_root mariadb -e "select 1" >/dev/null 2>&1; then
-		say "Starting MariaDB"
-		as_root service mariadb start >/dev/null 2>&1 ||
-			as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
-		wait_for "MariaDB" as_root mariadb -e "select 1"
-	fi
-	if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
-		say "Starting Redis"
-		as_root service redis-server start >/dev/null 2>&1 ||
-			as_root redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT"
-		wait_for "Redis" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
-	fi
-}
-
 ensure_bench_user() {
 	if ! id "$BENCH_USER" >/dev/null 2>&1; then
 		say "Creating user $BENCH_USER"
@@ -191,6 +176,10 @@ ensure_site() {
 	fi
 	if [ "$kind" = test ]; then
 		bench_in_dir --site "$site" set-config allow_tests true >/dev/null
+		# Background jobs of the tests' site go to queues of their own (Frappe names queues
+		# "<bench_id>:<queue>"): the workers of scripts/run.sh never run them, and the tests'
+		# workers never run the demo site's.
+		bench_in_dir --site "$site" set-config bench_id "$site" >/dev/null
 	fi
 	# As `bench add-to-hosts` does: wkhtmltopdf fetches the print stylesheet from the site's URL.
 	if ! grep -qE "^127\.0\.0\.1[[:space:]]+$site\$" /etc/hosts; then
@@ -234,10 +223,11 @@ main() {
 	cat <<-EOF
 
 		order_clerk is ready on site $SITE in $BENCH_DIR.
-		  Start it:  cd $BENCH_DIR && sudo -u $BENCH_USER $BENCH_CLI serve --port 8000
+		  Start it:  bash scripts/run.sh   (web server, realtime, workers, scheduler; Ctrl-C stops)
 		  Open:      http://$SITE:8000  (Administrator / $ADMIN_PASSWORD)
-		  Demo users (password $DEMO_PASSWORD): clerk@example.com, reviewer@example.com,
-		    warehouse@example.com, finance@example.com, integrator@example.com
+		  Demo users (password $DEMO_PASSWORD): clerk@example.com (in English:
+		    english.clerk@example.com), reviewer@example.com, warehouse@example.com,
+		    finance@example.com, integrator@example.com, admin@example.com (System Manager)
 	EOF
 }
 
