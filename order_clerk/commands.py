@@ -2,6 +2,7 @@
 
 bench --site SITE order-clerk-generate --orders 200000 --lines 1000000
 bench --site SITE order-clerk-benchmark
+bench --site SITE order-clerk-capture-eval --corpus DIR
 bench --site SITE order-clerk-rebuild-rollup
 """
 
@@ -83,9 +84,7 @@ def benchmark(context, import_lines, repeat, orders, lines):
 		frappe.destroy()
 
 
-@click.command(
-	"order-clerk-rebuild-rollup", help="Recompute the sales rollup from the approved orders."
-)
+@click.command("order-clerk-rebuild-rollup", help="Recompute the sales rollup from the approved orders.")
 @pass_context
 def rebuild_rollup(context):
 	frappe = _connect(context)
@@ -98,4 +97,24 @@ def rebuild_rollup(context):
 		frappe.destroy()
 
 
-commands = [generate, benchmark, rebuild_rollup]
+@click.command(
+	"order-clerk-capture-eval",
+	help="Feed a corpus of customers' documents through order capture and score it against its keys.",
+)
+@click.option("--corpus", required=True, type=click.Path(exists=True, file_okay=False), help="The corpus folder.")
+@pass_context
+def capture_eval(context, corpus):
+	frappe = _connect(context)
+	try:
+		from order_clerk.capture.evaluation import evaluate
+
+		figures = evaluate(corpus, echo=click.echo)
+	finally:
+		frappe.destroy()
+	if figures["false_touchless"]:
+		raise click.ClickException(
+			f"{figures['false_touchless']} document(s) were converted without a person with a wrong value."
+		)
+
+
+commands = [generate, benchmark, rebuild_rollup, capture_eval]

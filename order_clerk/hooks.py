@@ -76,6 +76,9 @@ doc_events = {
 	"OC Outbound Slip": {**_guard_sealed, **_record_print},
 	"OC Delivery Note": {**_guard_sealed, **_record_print},
 	"OC Invoice Request": {**_guard_sealed, **_record_print},
+	# An e-mail to the orders mailbox becomes an OC Intake (Email Account "append to"); its
+	# body and attachments are then read (order_clerk.capture.service).
+	"Communication": {"after_insert": "order_clerk.capture.service.on_communication"},
 }
 
 jinja = {

@@ -25,9 +25,11 @@ source "$REPO_DIR/scripts/lib.sh"
 install_system_packages() {
 	[ "${SKIP_SYSTEM_PACKAGES:-0}" = 1 ] && return 0
 	# chromium: the browser the browser tests drive (tests/test_browser.py).
+	# tesseract-ocr-chi-sim: order capture reads scanned orders and faxes in Simplified Chinese.
 	local wanted=(git curl python3-venv python3-dev pkg-config build-essential libmariadb-dev
 		mariadb-server mariadb-client redis-server wkhtmltopdf xfonts-75dpi xfonts-base
-		fonts-noto-cjk fonts-wqy-microhei poppler-utils nodejs npm cron chromium)
+		fonts-noto-cjk fonts-wqy-microhei poppler-utils nodejs npm cron chromium
+		tesseract-ocr tesseract-ocr-chi-sim)
 	local missing=()
 	for pkg in "${wanted[@]}"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

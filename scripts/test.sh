@@ -30,6 +30,7 @@ before=$(demo_fingerprint)
 say "Running tests on $TEST_SITE (output in $OUTPUT_DIR)"
 status=0
 as_bench env OC_TEST_SITE="$TEST_SITE" OC_BENCH_DIR="$BENCH_DIR" OC_TEST_OUTPUT="$OUTPUT_DIR" \
+	OC_BENCH_CLI="$BENCH_CLI" OC_CAPTURE_CORPUS="${OC_CAPTURE_CORPUS:-$(dirname "$REPO_DIR")/shared/intake-corpus}" \
 	bash -c 'cd "$0" && exec "$1" -m pytest "${@:2}"' "$APP_DIR" "$BENCH_DIR/env/bin/python" tests "$@" ||
 	status=$?
 after=$(demo_fingerprint)

@@ -1,0 +1,97 @@
+# Copyright (c) 2026, order_clerk contributors
+# For license information, please see license.txt
+
+import json
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from order_clerk.capture import service
+
+
+class OCIntake(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		channel: DF.Literal["Phone", "Email", "Online Platform", "Fax", "Sales Rep", "API", "Excel Import"]
+		communication: DF.Link | None
+		confidence: DF.Percent
+		customer: DF.Link | None
+		customer_po: DF.Data | None
+		duplicate_of: DF.Link | None
+		extraction: DF.Code | None
+		order: DF.Link | None
+		problems: DF.SmallText | None
+		received_on: DF.Datetime
+		sender: DF.Data | None
+		source_file: DF.Attach | None
+		status: DF.Literal[
+			"New", "Parsed", "Needs Attention", "Converted", "Duplicate", "Revision", "Rejected"
+		]
+		subject: DF.Data | None
+	# end: auto-generated types
+
+	def validate(self):
+		if self.is_new():
+			# What was read and decided is the server's, never the client's.
+			self.status = "New"
+			for fieldname in ("customer", "customer_po", "order", "duplicate_of", "problems", "extraction"):
+				self.set(fieldname, None)
+			self.confidence = 0
+
+	def get_extraction(self) -> dict:
+		return json.loads(self.extraction or "{}")
+
+
+@frappe.whitelist(methods=["POST"])
+def process(name: str) -> dict:
+	"""Read the intake's document again and decide: a draft order, or what a person must check."""
+	intake = frappe.get_doc("OC Intake", name)
+	intake.check_permission("write")
+	if intake.status in ("Converted", "Duplicate", "Rejected"):
+		frappe.throw(_("Intake {0} is {1} and is not read again.").format(name, _(intake.status)))
+	service.process_intake(intake)
+	return {"status": intake.status, "order": intake.order}
+
+
+@frappe.whitelist(methods=["POST"])
+def convert(name: str, corrections: str | dict | None = None) -> str:
+	"""The clerk's confirmed (and corrected) values become a draft order; corrections are learned."""
+	intake = frappe.get_doc("OC Intake", name)
+	intake.check_permission("write")
+	frappe.has_permission("OC Order", "create", throw=True)
+	if isinstance(corrections, str):
+		corrections = json.loads(corrections or "{}")
+	return service.convert_intake(intake, corrections or {})
+
+
+@frappe.whitelist(methods=["POST"])
+def reject(name: str) -> None:
+	intake = frappe.get_doc("OC Intake", name)
+	intake.check_permission("write")
+	if intake.status == "Converted":
+		frappe.throw(
+			_("Intake {0} has become order {1}; cancel the order instead.").format(name, intake.order)
+		)
+	intake.db_set("status", "Rejected")
+
+
+@frappe.whitelist(methods=["POST"])
+def receive_document(filename: str, content: str, channel: str = "API", sender: str | None = None) -> dict:
+	"""For integrators and fax gateways: push a document (base64) with its channel and sender."""
+	import base64
+	import binascii
+
+	frappe.has_permission("OC Intake", "create", throw=True)
+	try:
+		data = base64.b64decode(content, validate=True)
+	except (binascii.Error, ValueError):
+		frappe.throw(_("content must be the document's bytes in base64."), frappe.ValidationError)
+	intake = service.receive(data, filename, channel, sender)
+	return {"name": intake.name, "status": intake.status, "order": intake.order, "problems": intake.problems}
