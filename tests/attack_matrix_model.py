@@ -21,7 +21,10 @@ Operations, each as a hostile client would send it:
 
 Every cell not listed as allowed must be refused: HTTP 403, and nothing written. Frappe answers
 a refused rename with 417 ("You need write permission to rename", "... not allowed to be
-renamed"), which counts as a refusal for rename only.
+renamed", or the app's RenameRefusedError for names used by sealed documents), which counts as a
+refusal for rename only. A child row written or deleted on its own is refused with 403, or with
+417 where the framework or the parent's controller refuses the change (a row of a submitted
+document); either way nothing is written.
 
 Row scope on top of the table (tests/test_attack_matrix.py::test_row_scope_*): an Order
 Integrator reaches only the orders it created, Warehouse Operators and Finance Officers only
@@ -124,6 +127,22 @@ MODEL: dict[str, dict[str, frozenset]] = {
 	"OC Stock Balance": {"clerk": R, "reviewer": R, "warehouse": R, "clerk_reviewer": R},
 	# Written by the server at each print, read by clerks and reviewers.
 	"OC Print Log": {"clerk": R, "reviewer": R, "clerk_reviewer": R},
+	# Documents received before they become orders: the clerk processes them; an integrator
+	# hands them in and reads its own.
+	"OC Intake": {
+		"clerk": ops("create", "update", "delete"),
+		"reviewer": R,
+		"integrator": ops("create"),  # its own
+		"clerk_reviewer": ops("create", "update", "delete"),
+	},
+	# The customer's own item codes for our products: master data of the clerk.
+	"OC Customer Item": {
+		"clerk": ops("create", "update", "delete"),
+		"reviewer": R,
+		"clerk_reviewer": ops("create", "update", "delete"),
+	},
+	# Pre-computed sales figures: read through the reports only, never directly.
+	"OC Sales Rollup": {},
 	# A single: no list, create, delete or rename; the reviewer keeps the settings.
 	"OC Settings": {
 		"clerk": frozenset({"get"}),

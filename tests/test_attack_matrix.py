@@ -39,7 +39,7 @@ SECRET_RATE = 98765.43
 # The rate, the line amounts (10 x, 5 x) and the total in the forms Frappe may print them.
 SECRET_MARKS = ("98765", "98,765", "987654", "987,654", "493827", "493,827", "1481481", "1,481,481", "玖万捌仟柒佰陆拾伍")
 
-RENAME_REFUSALS = ("You need write permission to rename", "not allowed to be renamed")
+RENAME_REFUSALS = ("You need write permission to rename", "not allowed to be renamed", "RenameRefusedError")
 
 
 # the records
@@ -331,12 +331,34 @@ class World:
 			return self.fresh_stock_entry(state)
 		if doctype == "OC Archive Record":
 			return self.fresh_archive_record()
-		self.as_user(None)
+		return self.fresh_master(doctype)
+
+	@committed
+	def fresh_master(self, doctype: str) -> str:
 		if doctype == "OC Customer":
 			return make_customer()
 		if doctype == "OC Product":
 			return make_product()
+		if doctype == "OC Intake":
+			self.as_user("integrator")
+			return frappe.get_doc(self.create_payload(doctype, unique("IN"))).insert().name
+		if doctype == "OC Customer Item":
+			return frappe.get_doc(self.create_payload(doctype, unique("CI"))).insert().name
+		if doctype == "OC Warehouse":
+			return make_warehouse()
+		if doctype == "OC Sales Rollup":
+			return frappe.db.get_value(doctype, {}) or frappe.get_doc({"doctype": doctype}).insert(
+				ignore_permissions=True, ignore_mandatory=True
+			).name
 		raise AssertionError(f"No factory for {doctype}")
+
+	@committed
+	def sealed_archive_record(self) -> str:
+		"""A record marked sealed in the database: sealing for real needs a finished order."""
+		if not getattr(self, "_sealed", None):
+			self._sealed = self.fresh_archive_record()
+			frappe.db.set_value("OC Archive Record", self._sealed, "docstatus", 1)
+		return self._sealed
 
 	# targets and payloads
 
@@ -356,7 +378,7 @@ class World:
 			"OC Stock Balance": self.balance,
 			"OC Print Log": str(self.print_log),
 			"OC Settings": "OC Settings",
-		}[doctype]
+		}.get(doctype) or self.shared(doctype, "master")
 
 	def draft_target(self, doctype: str, profile: str) -> str:
 		if doctype == "OC Order" and profile == "reviewer":
@@ -442,13 +464,30 @@ class World:
 				"posting_date": nowdate(),
 				"product": self.product,
 				"warehouse": self.warehouse,
-				"qty_change": 5,
-				"voucher_no": marker,
+				"qty_change": marker,
+				"voucher_type": "OC Stock Entry",
+				"voucher_no": self.stock_entry,
 			}
 		if doctype == "OC Stock Balance":
-			return {"doctype": doctype, "product": self.product, "warehouse": marker, "actual_qty": 5}
+			return {"doctype": doctype, "product": self.product, "warehouse": self.warehouse, "actual_qty": marker}
 		if doctype == "OC Print Log":
-			return {"doctype": doctype, "reference_doctype": "OC Order", "reference_name": marker}
+			return {"doctype": doctype, "reference_doctype": "OC Order", "reference_name": self.order, "print_count": marker}
+		if doctype == "OC Intake":
+			return {
+				"doctype": doctype,
+				"channel": "API",
+				"received_on": frappe.utils.now_datetime().strftime("%Y-%m-%d %H:%M:%S"),
+				"subject": marker,
+			}
+		if doctype == "OC Customer Item":
+			return {
+				"doctype": doctype,
+				"customer": self.customer,
+				"product": self.product,
+				"customer_item_code": marker,
+			}
+		if doctype == "OC Sales Rollup":
+			return {"doctype": doctype}
 		raise AssertionError(f"No create payload for {doctype}")
 
 
@@ -464,10 +503,15 @@ MARKER_FIELD = {
 	"OC Product": "product_code",
 	"OC Warehouse": "warehouse_name",
 	"OC Stock Entry": "remarks",
-	"OC Stock Ledger Entry": "voucher_no",
-	"OC Stock Balance": "warehouse",
-	"OC Print Log": "reference_name",
+	"OC Stock Ledger Entry": "qty_change",
+	"OC Stock Balance": "actual_qty",
+	"OC Print Log": "print_count",
+	"OC Intake": "subject",
+	"OC Customer Item": "customer_item_code",
+	"OC Sales Rollup": "name",
 }
+# Records the server writes carry a number as their marker.
+NUMERIC_MARKER = {"OC Stock Ledger Entry", "OC Stock Balance", "OC Print Log"}
 
 # The field an update writes (a draft, or the record itself where nothing is submittable).
 UPDATE_FIELD = {
@@ -485,6 +529,9 @@ UPDATE_FIELD = {
 	"OC Stock Balance": "actual_qty",
 	"OC Print Log": "print_format",
 	"OC Settings": "company_phone",
+	"OC Intake": "subject",
+	"OC Customer Item": "product_name",
+	"OC Sales Rollup": "name",
 }
 
 
@@ -494,6 +541,20 @@ def _payload(doc) -> dict:
 		for key in ("name", "parent", "parenttype", "parentfield", "doctype"):
 			row.pop(key, None)
 	return json.loads(frappe.as_json(data))
+
+
+class MatrixApi(Api):
+	"""Api that sends a request again when the server lost it to a deadlock with another test
+	run on the same site: a lost race is not an answer of the permission model."""
+
+	def request(self, method: str, path: str, **kwargs):
+		for _attempt in range(3):
+			response = super().request(method, path, **kwargs)
+			if response.status_code != 500 or not any(
+				text in response.text for text in ("Deadlock found", "Lock wait timeout")
+			):
+				return response
+		return response
 
 
 @pytest.fixture(scope="module")
@@ -518,8 +579,8 @@ def world(matrix_credentials):
 
 @pytest.fixture(scope="module")
 def clients(server, matrix_credentials):
-	made = {profile: Api(server, SITE, *creds) for profile, creds in matrix_credentials.items()}
-	return {**made, "guest": Api(server, SITE)}
+	made = {profile: MatrixApi(server, SITE, *creds) for profile, creds in matrix_credentials.items()}
+	return {**made, "guest": MatrixApi(server, SITE)}
 
 
 def fresh_db():
@@ -550,7 +611,7 @@ def is_refusal(response, operation: str = "") -> bool:
 
 def is_rule(response) -> bool:
 	"""A business rule said no (417), not a permission check."""
-	return response.status_code == 417 and "Permission" not in exc_type(response)
+	return response.status_code in (409, 417) and "Permission" not in exc_type(response)
 
 
 def resource(doctype: str, name: str | None = None) -> str:
@@ -676,6 +737,8 @@ class MatrixCell:
 
 	def create(self):
 		marker = unique("AM")
+		if self.doctype in NUMERIC_MARKER:
+			marker = int(marker.rsplit("-", 1)[1][:6], 16) + 1000
 		payload = self.world.create_payload(self.doctype, marker, fresh=self.allowed)
 		fresh_db()  # hold no lock of the in-process transaction while the server works
 		response = self.client.post(resource(self.doctype), payload)
@@ -689,16 +752,21 @@ class MatrixCell:
 		if self.doctype == "OC Order" and self.profile == "reviewer":
 			field = "rejection_reason"
 		fresh_db()
-		before = frappe.db.get_value(self.doctype, target, [field, "modified"], as_dict=True)
+		before = self.snapshot(target, field)
 		value = unique("AM") if field != "actual_qty" else 4321
 		if self.doctype == "OC Settings":
 			value = before[field]  # the same value: a granted update leaves the site as it was
 		response = self.client.put(resource(self.doctype, target), {field: value})
 		fresh_db()
-		after = frappe.db.get_value(self.doctype, target, [field, "modified"], as_dict=True)
-		self.check(response, effect=after != before or after[field] != before[field])
+		after = self.snapshot(target, field)
+		self.check(response, effect=after != before if self.doctype != "OC Settings" else after[field] == value)
 		if self.doctype == "OC Settings" and self.allowed:
 			assert response.json()["data"][field] == value
+
+	def snapshot(self, target: str, field: str) -> dict:
+		if frappe.get_meta(self.doctype).issingle:
+			return {field: frappe.db.get_single_value(self.doctype, field)}
+		return frappe.db.get_value(self.doctype, target, [field, "modified"], as_dict=True)
 
 	def delete(self):
 		target = self.target(mutating=True)
@@ -707,7 +775,7 @@ class MatrixCell:
 		self.check(response, effect=not frappe.db.exists(self.doctype, target))
 
 	def rename(self):
-		target = self.target(mutating=True)
+		target = self.target(mutating=True) if self.allowed else self.world.shared(self.doctype, "master")
 		new_name = unique("RENAMED")
 		response = self.client.post(
 			"/api/method/frappe.client.rename_doc",
@@ -735,6 +803,8 @@ class MatrixCell:
 		target = self.world.fresh(self.doctype, "approved" if self.doctype == "OC Order" else "submitted") if (
 			self.allowed
 		) else self.world.read_target(self.doctype)
+		if self.doctype == "OC Archive Record":
+			target = self.world.sealed_archive_record()
 		response = self.client.post("/api/method/frappe.client.cancel", {"doctype": self.doctype, "name": target})
 		fresh_db()
 		self.check(response, effect=frappe.db.get_value(self.doctype, target, "docstatus") == 2)
@@ -744,7 +814,13 @@ class MatrixCell:
 		source = frappe.get_doc(self.doctype, cancelled).as_dict(no_default_fields=True)
 		payload = json.loads(frappe.as_json(source))
 		payload.pop("workflow_state", None)
-		for table in frappe.get_meta(self.doctype).get_table_fields():
+		meta = frappe.get_meta(self.doctype)
+		for df in meta.fields:
+			if df.no_copy:
+				payload.pop(df.fieldname, None)
+		marker = unique("AM")
+		payload[MARKER_FIELD[self.doctype]] = marker
+		for table in meta.get_table_fields():
 			for row in payload.get(table.fieldname) or []:
 				for key in ("name", "parent", "parenttype", "parentfield"):
 					row.pop(key, None)
@@ -752,7 +828,12 @@ class MatrixCell:
 		fresh_db()
 		response = self.client.post(resource(self.doctype), payload)
 		fresh_db()
-		self.check(response, effect=bool(frappe.db.exists(self.doctype, {"amended_from": cancelled})))
+		self.check(
+			response,
+			effect=bool(
+				frappe.db.exists(self.doctype, {"amended_from": cancelled, MARKER_FIELD[self.doctype]: marker})
+			),
+		)
 
 
 # the matrix of child tables: read as the parent, never written on their own
@@ -774,7 +855,18 @@ def _child_row(world: World, child: str) -> tuple[str, str]:
 	return parent_name, row
 
 
+def _clone_row(child: str, row: str) -> str:
+	"""A copy of the row in the same parent, for a cell that may delete or change it."""
+	clone = frappe.get_doc(child, row)
+	clone.name, clone.idx = None, clone.idx + 100
+	clone.db_insert()
+	frappe.db.commit()
+	return clone.name
+
+
 def _text_field(child: str) -> str:
+	if child == "OC Order Maker":
+		return "action"
 	for df in frappe.get_meta(child).fields:
 		if df.fieldtype in ("Data", "Small Text", "Text", "Long Text") and not df.options:
 			return df.fieldname
@@ -807,16 +899,18 @@ def test_child_matrix(world, clients, child, profile, operation):
 		else:
 			assert response.status_code == 403, f"{cell} should be refused: {describe(response)}"
 	elif operation == "update":
-		field = _text_field(child)
+		row, field = _clone_row(child, row), _text_field(child)
 		before = frappe.db.get_value(child, row, ["modified", field], as_dict=True)
-		response = client.put(resource(child, row), {field: unique("AM")})
+		value = "Changed" if field == "action" else unique("AM")
+		response = client.put(resource(child, row), {field: value})
 		fresh_db()
-		assert response.status_code == 403, f"{cell} should be refused: {describe(response)}"
+		assert response.status_code in (403, 417), f"{cell} should be refused: {describe(response)}"
 		assert frappe.db.get_value(child, row, ["modified", field], as_dict=True) == before, f"{cell} wrote"
 	elif operation == "delete":
+		row = _clone_row(child, row)
 		response = client.request("DELETE", resource(child, row))
 		fresh_db()
-		assert response.status_code == 403, f"{cell} should be refused: {describe(response)}"
+		assert response.status_code in (403, 417), f"{cell} should be refused: {describe(response)}"
 		assert frappe.db.exists(child, row), f"{cell} deleted the row"
 
 
@@ -1011,10 +1105,74 @@ METHODS = {
 		frozenset(),
 		lambda w: {"source_name": w.slip},
 	),
+	"order_clerk.field_access.get_count": (
+		"GET",
+		ORDER_READERS,
+		frozenset(),
+		lambda w: {"doctype": "OC Order", "filters": json.dumps({"name": w.order})},
+	),
+	"order_clerk.order_clerk.doctype.oc_order.oc_order.get_orders_awaiting_my_review": (
+		"GET",
+		frozenset({"reviewer", "clerk_reviewer", "clerk"}),
+		frozenset(),
+		lambda w: {},
+	),
+	"order_clerk.printing.views.get_html_and_style": (
+		"GET",
+		ORDER_READERS - {"warehouse"},
+		frozenset({"warehouse"}),
+		lambda w: {"doc": "OC Order", "name": w.order},
+	),
+	"order_clerk.printing.views.get_rendered_raw_commands": (
+		"GET",
+		None,
+		frozenset(),
+		lambda w: {"doc": "OC Order", "name": w.order},
+	),
+	"order_clerk.printing.views.download_weasyprint_pdf": (
+		"GET",
+		None,
+		frozenset(),
+		lambda w: {"doctype": "OC Order", "name": w.order, "print_format": "OC Order Confirmation"},
+	),
+	# Intake of received documents: roles not modelled here yet (None): only guests and users
+	# without a role are checked.
+	**{
+		f"order_clerk.order_clerk.doctype.oc_intake.oc_intake.{name}": (
+			"POST",
+			None,
+			frozenset(),
+			lambda w: {"name": w.read_target("OC Intake")},
+		)
+		for name in ("process", "convert", "reject", "receive_document")
+	},
+	# Approval by email: public, answered only for a valid signed link.
+	"order_clerk.email_approval.apply_action": (
+		"GET",
+		frozenset(),
+		frozenset(),
+		lambda w: {
+			"action": "Approve",
+			"doctype": "OC Order",
+			"docname": w.pending_order,
+			"current_state": "Pending Review",
+		},
+	),
+	"order_clerk.email_approval.confirm_action": (
+		"GET",
+		frozenset(),
+		frozenset(),
+		lambda w: {
+			"doctype": "OC Order",
+			"docname": w.pending_order,
+			"user": w.people["reviewer"],
+			"action": "Approve",
+		},
+	),
 }
 
-# Whitelisted methods open to guests on purpose: none.
-PUBLIC_METHODS: frozenset = frozenset()
+# Whitelisted methods open to guests on purpose: links in emails, checked by their signature.
+PUBLIC_METHODS = frozenset({"order_clerk.email_approval.apply_action", "order_clerk.email_approval.confirm_action"})
 
 
 def app_whitelisted_methods() -> dict[str, object]:
@@ -1058,6 +1216,16 @@ def test_whitelisted_method(world, clients, method, profile):
 	else:
 		response = client.post(path, params)
 	cell = f"{method}|{profile}"
+	if method in PUBLIC_METHODS:
+		# Without a valid signature nobody gets anything done, and the order stays pending.
+		assert response.status_code in (403, 417), f"{cell} should be refused unsigned: {describe(response)}"
+		fresh_db()
+		assert frappe.db.get_value("OC Order", world.pending_order, "docstatus") == 0, cell
+		return
+	if allowed is None:  # roles not modelled yet: guests and users without a role only
+		if profile in ("guest", "norole"):
+			assert response.status_code == 403, f"{cell} should be refused: {describe(response)}"
+		return
 	if profile in allowed:
 		assert response.status_code == 200 or is_rule(response), f"{cell} should be allowed: {describe(response)}"
 	elif profile in without_amounts:
@@ -1074,7 +1242,8 @@ def test_whitelisted_method(world, clients, method, profile):
 # framework methods that reach documents
 
 DRAFT_READERS = frozenset({"clerk", "reviewer", "integrator", "clerk_reviewer"})
-DRAFT_WRITERS = frozenset({"clerk", "integrator", "clerk_reviewer"})
+# A reviewer may change a draft (and so becomes one of its makers, who may never approve it).
+DRAFT_WRITERS = frozenset({"clerk", "reviewer", "integrator", "clerk_reviewer"})
 REVIEWERS = frozenset({"reviewer", "clerk_reviewer"})
 EXPORTERS = frozenset({"clerk", "reviewer", "finance", "clerk_reviewer"})
 REPORT_READERS = {
@@ -1165,10 +1334,10 @@ class FrameworkCell:
 			return self.query_report(self.path.rsplit("run ", 1)[1])
 		handler()
 
-	def method(self, name: str, verb: str = "POST", **params):
+	def method(self, method_name: str, verb: str = "POST", **params):
 		if verb == "GET":
-			return self.client.get(f"/api/method/{name}", **params)
-		return self.client.post(f"/api/method/{name}", params)
+			return self.client.get(f"/api/method/{method_name}", **params)
+		return self.client.post(f"/api/method/{method_name}", params)
 
 	# reads: allowed sees the target, refused gets 403 or an answer without it
 
