@@ -1,12 +1,18 @@
 """Archive records: every document of a finished order gathered, hashed, sealed and verifiable.
 
-Gathering renders a PDF of each document in its standard print format and takes the files
-already attached (original order, signed receipts, invoice copies); each item keeps the
-SHA-256 of its file. Gathering runs as a background job and is idempotent: an item that has
-its file keeps it, so a second run adds only what is missing and never duplicates a row.
+Gathering renders a PDF of each document in its standard print format and copies the files
+already attached (original order, signed receipts, invoice copies). Every item's bytes are kept
+in a private file of the archive's own, attached to the record and named by its SHA-256, so
+the record never depends on a URL someone else could re-point; the item also remembers the
+file it was copied from. Sealing accepts the record only when every copy and every source
+still has the hash taken at gathering; verification later checks both (order_clerk.immutability
+keeps them from being deleted, replaced or published). Gathering runs as a background job and
+is idempotent: an item whose copy is intact keeps it, so a second run adds only what is
+missing or changed and never duplicates a row.
 """
 
 import hashlib
+import os
 from typing import NamedTuple
 
 import frappe
@@ -36,6 +42,11 @@ class Expected(NamedTuple):
 
 
 SIGNED = ("Signed", "Partly Signed")
+# Items copied from a file attached to a document; the others are rendered.
+ATTACHED_KINDS = ("Original Order", "Signed Receipt", "Invoice Copy")
+# The documents of an order that its seal locks.
+SEALED_DOCTYPES = ("OC Order", "OC Outbound Slip", "OC Delivery Note", "OC Invoice Request")
+OPEN_EXCEPTION_STATES = ("Open", "Escalated")
 
 
 def order_documents(order: str) -> frappe._dict:
@@ -80,34 +91,107 @@ def expected_items(order) -> list[Expected]:
 	return items
 
 
-def sha256_of(file_url: str) -> str | None:
-	"""The SHA-256 of a file's content, or None when the file is gone."""
-	name = frappe.db.get_value("File", {"file_url": file_url}, "name")
-	if not name:
-		return None
+def _path_of(file_url: str | None) -> str | None:
+	"""The path on disk behind a local file URL, or None for anything else."""
+	for prefix, folder in (("/private/files/", ("private", "files")), ("/files/", ("public", "files"))):
+		if file_url and file_url.startswith(prefix):
+			base = os.path.realpath(frappe.get_site_path(*folder))
+			path = os.path.realpath(os.path.join(base, file_url[len(prefix) :]))
+			return path if path.startswith(base + os.sep) else None
+	return None
+
+
+def _read(file_url: str | None) -> bytes | None:
+	path = _path_of(file_url)
 	try:
-		content = frappe.get_doc("File", name).get_content()
-	except (OSError, frappe.DoesNotExistError):
+		with open(path, "rb") as f:
+			return f.read()
+	except (OSError, TypeError):
 		return None
+
+
+def sha256_of(file_url: str | None, attached_to=None) -> str | None:
+	"""The SHA-256 of a file's bytes, or None when the file (or its File record) is gone.
+
+	attached_to: a document the File record must be attached to (the archive's own copies).
+	"""
+	if not file_url:
+		return None
+	filters = {"file_url": file_url}
+	if attached_to is not None:
+		filters.update(attached_to_doctype=attached_to.doctype, attached_to_name=attached_to.name)
+	if not frappe.db.exists("File", filters):
+		return None
+	content = _read(file_url)
+	return None if content is None else hashlib.sha256(content).hexdigest()
+
+
+def keep_copy(record, content: bytes | str, extension: str) -> tuple[str, str]:
+	"""The archive's own private copy of these bytes, attached to the record and named by their
+	SHA-256; returns its URL and hash.
+
+	Written directly rather than through File.insert, which would share the bytes of an identical
+	earlier upload (the very file being copied) instead of keeping a copy.
+	"""
 	if isinstance(content, str):
 		content = content.encode()
-	return hashlib.sha256(content).hexdigest()
+	digest = hashlib.sha256(content).hexdigest()
+	file_name = f"{record.name}-{digest}{extension.lower()}"
+	file_url = f"/private/files/{file_name}"
+	path = _path_of(file_url)
+	if os.path.exists(path):
+		with open(path, "rb") as f:
+			if hashlib.sha256(f.read()).hexdigest() != digest:
+				frappe.throw(
+					_(
+						"The archive's copy {0} no longer matches its name: it has been altered on disk."
+					).format(file_name),
+					ArchiveSealedError,
+				)
+	else:
+		with open(path, "wb") as f:
+			f.write(content)
+			os.fsync(f.fileno())
+		frappe.db.after_rollback.add(lambda: os.path.exists(path) and os.remove(path))
+	owner = {"file_url": file_url, "attached_to_doctype": record.doctype, "attached_to_name": record.name}
+	if not frappe.db.exists("File", owner):
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				**owner,
+				"file_name": file_name,
+				"is_private": 1,
+				"folder": "Home/Attachments",
+				"file_size": len(content),
+				"file_type": extension.lstrip(".").upper(),
+				"content_hash": hashlib.md5(content).hexdigest(),
+			}
+		)
+		file.name = frappe.generate_hash(length=10)
+		file.set_user_and_timestamp()
+		file.db_insert()
+	return file_url, digest
 
 
 def _save_file(record, file_name: str, content: bytes) -> str:
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": file_name,
-			"content": content,
-			"is_private": 1,
-			"attached_to_doctype": record.doctype,
-			"attached_to_name": record.name,
-		}
-	)
-	file.flags.ignore_permissions = True
-	file.insert()
-	return file.file_url
+	return keep_copy(record, content, os.path.splitext(file_name)[1] or ".pdf")[0]
+
+
+def copy_intact(record, row) -> bool:
+	"""The item's file is the archive's own and still has the hash taken at gathering."""
+	return bool(row.file and row.sha256 and sha256_of(row.file, record) == row.sha256)
+
+
+def take_copy(record, row, source: str | None):
+	"""Copy an attached file into the archive, unless the copy already holds its current bytes."""
+	row.source_file = source
+	if copy_intact(record, row) and sha256_of(source) == row.sha256:
+		return
+	content = _read(source) if sha256_of(source) else None
+	if content is None:
+		row.file = row.sha256 = None
+		return
+	row.file, row.sha256 = keep_copy(record, content, os.path.splitext(source)[1])
 
 
 def render(record, item: Expected) -> str:
@@ -172,11 +256,11 @@ def gather(record_name: str):
 				{"kind": item.kind, "document_type": item.document_type, "document_name": item.document_name},
 			)
 		row.required = 1 if item.required else 0
-		if item.file_url is not None:
-			row.file = item.file_url
-		elif not row.file or not sha256_of(row.file):
+		if item.kind in ATTACHED_KINDS:
+			take_copy(record, row, item.file_url)
+		elif not copy_intact(record, row):
 			row.file = render(record, item)
-		row.sha256 = sha256_of(row.file) if row.file else None
+			row.sha256 = sha256_of(row.file, record)
 		progress = flt(done / len(wanted) * 100, 1)
 		frappe.db.set_value("OC Archive Record", record.name, "progress", progress, update_modified=False)
 		frappe.publish_progress(
@@ -214,6 +298,25 @@ def missing(record, order) -> list[str]:
 	for row in record.items:
 		if row.required and not (row.file and row.sha256):
 			problems.append(_("{0} of {1} has no file.").format(_(row.kind), row.document_name))
+		elif row.file and not copy_intact(record, row):
+			problems.append(
+				_("The archive's copy of {0} of {1} has changed since it was gathered; gather again.").format(
+					_(row.kind), row.document_name
+				)
+			)
+		elif row.source_file and sha256_of(row.source_file) != row.sha256:
+			problems.append(
+				_("{0} of {1} has changed since it was gathered; gather again.").format(
+					_(row.kind), row.document_name
+				)
+			)
+	for exception in frappe.get_all(
+		"OC Order Exception",
+		filters={"order": order.name, "status": ("in", OPEN_EXCEPTION_STATES)},
+		pluck="name",
+		order_by="creation",
+	):
+		problems.append(_("Exception {0} on order {1} is still open.").format(exception, order.name))
 	return problems
 
 
@@ -275,7 +378,9 @@ def propose_archives():
 	return ready
 
 
-def sealed_record_of(order: str) -> str | None:
+def sealed_record_of(order: str | None) -> str | None:
+	if not order:
+		return None
 	return frappe.db.get_value("OC Archive Record", {"order": order, "docstatus": 1}, "name")
 
 
@@ -301,15 +406,26 @@ def guard_sealed(doc, method=None):
 			)
 
 
+def _state(digest: str | None, expected: str | None) -> str:
+	return "Missing" if digest is None else ("Intact" if digest == expected else "Changed")
+
+
 def verify(record) -> list[dict]:
-	"""Recompute every hash; each item is intact, changed or missing."""
+	"""Recompute every hash, of the archive's copy and of the file it was copied from; each item
+	is intact, changed or missing."""
 	results, now = [], now_datetime()
 	for row in record.items:
+		copy_state = source_state = None
 		if not row.file:
 			state = "Missing" if row.required else "Intact"
 		else:
-			digest = sha256_of(row.file)
-			state = "Missing" if digest is None else ("Intact" if digest == row.sha256 else "Changed")
+			# Records sealed before the archive kept copies hold the attached file itself.
+			own = record if (row.source_file or row.kind not in ATTACHED_KINDS) else None
+			state = copy_state = _state(sha256_of(row.file, own), row.sha256)
+			if row.source_file:
+				source_state = _state(sha256_of(row.source_file), row.sha256)
+				if state == "Intact":
+					state = source_state
 		frappe.db.set_value("OC Archive Item", row.name, "verification", state, update_modified=False)
 		row.verification = state
 		results.append(
@@ -318,6 +434,9 @@ def verify(record) -> list[dict]:
 				"document_type": row.document_type,
 				"document_name": row.document_name,
 				"file": row.file,
+				"source_file": row.source_file,
+				"copy": copy_state,
+				"source": source_state,
 				"status": state,
 			}
 		)

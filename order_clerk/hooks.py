@@ -32,6 +32,8 @@ before_job = _framework_guards
 has_permission = {
 	"OC Order": "order_clerk.permissions.order_has_permission",
 	"Prepared Report": "order_clerk.report_access.prepared_report_has_permission",
+	# Files kept as evidence (order_clerk.immutability) are read-only for everyone.
+	"File": "order_clerk.immutability.file_has_permission",
 }
 
 # The sales reports run for the session user only, and keep prepared results to their owner.
@@ -70,8 +72,6 @@ _sales_rollup = {
 
 doc_events = {
 	"OC Order": {**_guard_sealed, **_record_print, **_sales_rollup},
-	"OC Customer": {"after_rename": "order_clerk.sales_rollup.customer_renamed"},
-	"OC Product": {"after_rename": "order_clerk.sales_rollup.product_renamed"},
 	"User": {"after_rename": "order_clerk.sales_rollup.user_renamed"},
 	"OC Outbound Slip": {**_guard_sealed, **_record_print},
 	"OC Delivery Note": {**_guard_sealed, **_record_print},
@@ -79,7 +79,23 @@ doc_events = {
 	# An e-mail to the orders mailbox becomes an OC Intake (Email Account "append to"); its
 	# body and attachments are then read (order_clerk.capture.service).
 	"Communication": {"after_insert": "order_clerk.capture.service.on_communication"},
+	# Submitted documents, the masters they name and the files behind a sealed archive never
+	# change (order_clerk.immutability).
+	"File": {
+		"before_insert": "order_clerk.immutability.file_before_insert",
+		"before_validate": "order_clerk.immutability.file_before_validate",
+		"on_trash": "order_clerk.immutability.file_on_trash",
+	},
+	"*": {
+		"before_rename": "order_clerk.immutability.before_rename",
+		"after_rename": "order_clerk.immutability.after_rename",
+	},
 }
+
+# Every write and delete of a file's bytes passes here, so evidence is never overwritten or
+# removed from disk, even by a path that skips permissions (order_clerk.immutability).
+write_file = "order_clerk.immutability.write_file"
+delete_file_data_content = "order_clerk.immutability.delete_file_data_content"
 
 jinja = {
 	"methods": [

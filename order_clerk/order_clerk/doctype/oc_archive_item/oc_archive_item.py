@@ -32,6 +32,7 @@ class OCArchiveItem(Document):
 		parenttype: DF.Data
 		required: DF.Check
 		sha256: DF.Data | None
+		source_file: DF.Data | None
 		verification: DF.Literal["", "Intact", "Changed", "Missing"]
 	# end: auto-generated types
 

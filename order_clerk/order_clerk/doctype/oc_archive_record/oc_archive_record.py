@@ -10,7 +10,12 @@ from order_clerk import archive
 from order_clerk.numbering import next_number
 from order_clerk.roles import ORDER_REVIEWER, require_role
 
-ITEM_FIELDS = ("kind", "document_type", "document_name", "file", "sha256", "required")
+
+class DuplicateArchiveRecordError(frappe.DuplicateEntryError):
+	"""An order has one archive record (a unique index on the order holds it under concurrency)."""
+
+
+ITEM_FIELDS = ("kind", "document_type", "document_name", "file", "source_file", "sha256", "required")
 
 
 class OCArchiveRecord(Document):
@@ -55,10 +60,8 @@ class OCArchiveRecord(Document):
 
 	def before_submit(self):
 		require_role((ORDER_REVIEWER,), _("seal archive records"))
-		# The hash at sealing is the one later verification compares against.
-		for row in self.items:
-			if row.file:
-				row.sha256 = archive.sha256_of(row.file)
+		# The seal keeps the hashes taken at gathering: a copy or source changed since then is
+		# a problem to gather again, never a new hash to accept.
 		problems = archive.missing(self, frappe.get_doc("OC Order", self.order))
 		if problems:
 			frappe.throw(
@@ -86,15 +89,25 @@ class OCArchiveRecord(Document):
 		if frappe.db.get_value("OC Order", self.order, "docstatus") != 1:
 			frappe.throw(_("Only approved orders are archived; {0} is not approved.").format(self.order))
 		other = frappe.db.get_value(
-			"OC Archive Record",
-			{"order": self.order, "docstatus": ("<", 2), "name": ("!=", self.name)},
-			"name",
+			"OC Archive Record", {"order": self.order, "name": ("!=", self.name)}, "name"
 		)
 		if other:
-			frappe.throw(
-				_("Order {0} already has archive record {1}.").format(self.order, other),
-				frappe.DuplicateEntryError,
-			)
+			self.raise_duplicate(other)
+
+	def raise_duplicate(self, other: str):
+		frappe.throw(
+			_("Order {0} already has archive record {1}.").format(self.order, other),
+			DuplicateArchiveRecordError,
+			title=_("Duplicate Archive Record"),
+		)
+
+	def show_unique_validation_message(self, e):
+		# Two records made at once both pass validate_order; the unique index on the order
+		# stops the second, which gets the same answer as a retry would.
+		if "unique_archive_order" in str(e):
+			other = frappe.db.get_value("OC Archive Record", {"order": self.order}, "name", for_update=True)
+			self.raise_duplicate(other or _("(being created)"))
+		super().show_unique_validation_message(e)
 
 	def validate_items_unchanged(self):
 		"""Only the gathering job fills the contents; nobody edits them by hand."""
@@ -118,3 +131,10 @@ class OCArchiveRecord(Document):
 			self.status = "Gathering" if self.status == "Gathering" else "Draft"
 		else:
 			self.status = "Incomplete" if problems else "Ready"
+
+
+def on_doctype_update():
+	# One archive record per order, also for two made at the same moment (records are never
+	# cancelled, so the order alone is the key). The field's own "unique" would name the index
+	# after the reserved word `order`.
+	frappe.db.add_unique("OC Archive Record", ["`order`"], "unique_archive_order")

@@ -6,13 +6,17 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, flt, now_datetime, nowdate
 
-from order_clerk import fulfilment
+from order_clerk import archive, fulfilment
 from order_clerk.copies import validate_copies
 from order_clerk.roles import WAREHOUSE_OPERATOR, require_role
 
 
 class SignOffError(frappe.ValidationError):
 	pass
+
+
+class DuplicateDeliveryNoteError(frappe.DuplicateEntryError, frappe.ValidationError):
+	"""A slip has one delivery note, and a note lists each slip line once (HTTP 409)."""
 
 
 SIGNED_STATES = ("Signed", "Partly Signed")
@@ -51,6 +55,7 @@ class OCDeliveryNote(Document):
 		signed_at: DF.Datetime | None
 		signed_by: DF.Data | None
 		signed_receipt: DF.Attach | None
+		slip_key: DF.Data | None
 		status: DF.Literal["Draft", "In Transit", "Signed", "Partly Signed", "Refused", "Cancelled"]
 		total_qty: DF.Float
 		tracking_no: DF.Data | None
@@ -59,6 +64,7 @@ class OCDeliveryNote(Document):
 
 	def validate(self):
 		self.validate_slip()
+		archive.guard_sealed(self)
 		self.total_qty = sum(flt(row.qty) for row in self.items)
 		if self.sign_status not in (None, "", "Pending"):
 			frappe.throw(
@@ -91,6 +97,8 @@ class OCDeliveryNote(Document):
 			self.raise_discrepancy()
 
 	def before_cancel(self):
+		# A cancelled note frees its slip for a new one.
+		self.slip_key = None
 		if self.sign_status != "Pending":
 			frappe.throw(
 				_("Delivery note {0} has the customer's sign-off; it cannot be cancelled.").format(self.name),
@@ -107,15 +115,7 @@ class OCDeliveryNote(Document):
 		if not slip or slip.docstatus != 1:
 			frappe.throw(_("Outbound slip {0} is not confirmed.").format(self.outbound_slip))
 		self.order = slip.order
-		other = frappe.db.get_value(
-			"OC Delivery Note",
-			{"outbound_slip": self.outbound_slip, "docstatus": ("<", 2), "name": ("!=", self.name)},
-			"name",
-		)
-		if other:
-			frappe.throw(
-				_("Outbound slip {0} already has delivery note {1}.").format(self.outbound_slip, other)
-			)
+		self.validate_one_note_per_slip()
 		slip_lines = {
 			row.name: row
 			for row in frappe.get_all(
@@ -124,15 +124,54 @@ class OCDeliveryNote(Document):
 				fields=["name", "order_item", "product", "product_name", "specification", "qty", "uom"],
 			)
 		}
+		seen = {}
 		for row in self.items:
 			line = slip_lines.get(row.outbound_slip_item)
 			if not line:
 				frappe.throw(
 					_("Row {0} is not a line of outbound slip {1}.").format(row.idx, self.outbound_slip)
 				)
+			if row.outbound_slip_item in seen:
+				# Delivered and invoiced quantities would count the line twice.
+				frappe.throw(
+					_("Rows {0} and {1} both deliver the same line of outbound slip {2}.").format(
+						seen[row.outbound_slip_item], row.idx, self.outbound_slip
+					),
+					DuplicateDeliveryNoteError,
+				)
+			seen[row.outbound_slip_item] = row.idx
 			# What travels is what the warehouse issued.
 			for field in ("order_item", "product", "product_name", "specification", "qty", "uom"):
 				row.set(field, line.get(field))
+
+	def validate_one_note_per_slip(self):
+		"""One delivery note per slip. The check answers a retry; two notes saved at the same
+		moment both pass it, and the unique slip_key (the slip while the note is not cancelled)
+		stops the second (show_unique_validation_message)."""
+		self.slip_key = self.outbound_slip
+		other = frappe.db.get_value(
+			"OC Delivery Note",
+			{"outbound_slip": self.outbound_slip, "docstatus": ("<", 2), "name": ("!=", self.name)},
+			"name",
+		)
+		if other:
+			self.raise_duplicate(other)
+
+	def raise_duplicate(self, other: str):
+		frappe.throw(
+			_("Outbound slip {0} already has delivery note {1}.").format(self.outbound_slip, other),
+			DuplicateDeliveryNoteError,
+			title=_("Duplicate Delivery Note"),
+		)
+
+	def show_unique_validation_message(self, e):
+		if "slip_key" in str(e):
+			# A locking read sees the other note, committed after this transaction's snapshot.
+			other = frappe.db.get_value(
+				"OC Delivery Note", {"slip_key": self.outbound_slip}, "name", for_update=True
+			)
+			self.raise_duplicate(other or _("(being created)"))
+		super().show_unique_validation_message(e)
 
 	def validate_sign_off(self):
 		if self.sign_status in SIGNED_STATES and not self.signed_receipt:

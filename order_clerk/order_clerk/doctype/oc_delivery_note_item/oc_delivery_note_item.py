@@ -1,6 +1,8 @@
 # Copyright (c) 2026, order_clerk contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
 
 
@@ -26,4 +28,27 @@ class OCDeliveryNoteItem(Document):
 		uom: DF.Data | None
 	# end: auto-generated types
 
-	pass
+	def show_unique_validation_message(self, e):
+		if "unique_slip_line" in str(e):
+			from order_clerk.order_clerk.doctype.oc_delivery_note.oc_delivery_note import (
+				DuplicateDeliveryNoteError,
+			)
+
+			frappe.throw(
+				_(
+					"Delivery note {0} lists line {1} of outbound slip {2} twice; each line is delivered once."
+				).format(
+					self.parent,
+					self.outbound_slip_item,
+					frappe.db.get_value("OC Delivery Note", self.parent, "outbound_slip"),
+				),
+				DuplicateDeliveryNoteError,
+				title=_("Duplicate Delivery Note"),
+			)
+		super().show_unique_validation_message(e)
+
+
+def on_doctype_update():
+	# A delivery note lists each slip line once (OCDeliveryNote.validate_slip says so clearly);
+	# the index holds it on every other path too.
+	frappe.db.add_unique("OC Delivery Note Item", ["parent", "outbound_slip_item"], "unique_slip_line")

@@ -8,12 +8,17 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
+from order_clerk import archive
 from order_clerk.notify import assign, users_with_role
 from order_clerk.roles import FINANCE_OFFICER, ORDER_CLERK, require_role
 
 
 class InvoiceRequestError(frappe.ValidationError):
 	pass
+
+
+class DuplicateInvoiceRequestError(frappe.DuplicateEntryError, InvoiceRequestError):
+	"""A delivery note is on one invoice request (HTTP 409)."""
 
 
 INVOICE_FIELDS = ("invoice_no", "invoice_date", "invoice_copy")
@@ -48,6 +53,7 @@ class OCInvoiceRequest(Document):
 
 	def validate(self):
 		self.validate_delivery_notes()
+		archive.guard_sealed(self)
 		self.total_amount = sum(flt(row.amount) for row in self.delivery_notes)
 		if any(self.get(f) for f in INVOICE_FIELDS):
 			frappe.throw(
@@ -88,6 +94,9 @@ class OCInvoiceRequest(Document):
 		self.issued_by = frappe.session.user
 
 	def before_cancel(self):
+		# A cancelled request frees its notes for a new one.
+		for row in self.delivery_notes:
+			row.note_key = None
 		if self.status == "Issued":
 			frappe.throw(_("The invoice is issued; the request cannot be cancelled."), InvoiceRequestError)
 
@@ -122,13 +131,17 @@ class OCInvoiceRequest(Document):
 					),
 					InvoiceRequestError,
 				)
+			# The check answers a retry; two requests saved at the same moment both pass it, and
+			# the unique note_key (the note while the request is not cancelled) stops the second.
+			row.note_key = row.delivery_note
 			other = invoice_request_of(row.delivery_note, exclude=self.name)
 			if other:
 				frappe.throw(
 					_("Row {0}: delivery note {1} is already on invoice request {2}.").format(
 						row.idx, row.delivery_note, other
 					),
-					InvoiceRequestError,
+					DuplicateInvoiceRequestError,
+					title=_("Duplicate Invoice Request"),
 				)
 			row.order, row.order_no = note.order, note.order_no
 			row.qty, row.amount = signed_amount(row.delivery_note)

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, nowdate
 
-from order_clerk import fulfilment
+from order_clerk import archive, fulfilment
 from order_clerk.notify import assign, users_with_role
 from order_clerk.roles import ORDER_REVIEWER
 
@@ -62,6 +62,8 @@ class OCOrderException(Document):
 
 	def validate(self):
 		self.validate_order()
+		# An exception writes into its order (promised date, hold, status): never into a sealed one.
+		archive.guard_sealed(self)
 		self.supervisor = self.supervisor or frappe.db.get_single_value("OC Settings", "default_supervisor")
 		self.record_date_revision()
 		self.validate_status()
@@ -72,6 +74,9 @@ class OCOrderException(Document):
 		if self.revised_delivery_date and self.has_value_changed("revised_delivery_date"):
 			frappe.db.set_value("OC Order", self.order, "revised_delivery_date", self.revised_delivery_date)
 		fulfilment.update_progress(self.order)
+
+	def on_trash(self):
+		archive.guard_sealed(self)
 
 	def validate_order(self):
 		if frappe.db.get_value("OC Order", self.order, "docstatus") != 1:
@@ -138,6 +143,8 @@ def escalate_overdue_exceptions():
 		"OC Order Exception", filters={"status": "Open", "due_date": ("<", nowdate())}, pluck="name"
 	):
 		exception = frappe.get_doc("OC Order Exception", name)
+		if archive.sealed_record_of(exception.order):
+			continue
 		exception.status = "Escalated"
 		exception.flags.ignore_permissions = True
 		exception.save()

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import flt, now_datetime
 
-from order_clerk import fulfilment, stock
+from order_clerk import archive, fulfilment, stock
 from order_clerk.copies import validate_copies
 from order_clerk.roles import WAREHOUSE_OPERATOR, require_role
 
@@ -42,6 +42,7 @@ class OCOutboundSlip(Document):
 
 	def validate(self):
 		self.validate_order()
+		archive.guard_sealed(self)
 		self.validate_lines()
 		self.total_qty = sum(flt(row.qty) for row in self.items)
 		validate_copies(self)
@@ -130,6 +131,10 @@ class OCOutboundSlip(Document):
 @frappe.whitelist()
 def make_delivery_note(source_name: str, target_doc=None):
 	"""A delivery note for a confirmed outbound slip (desk: frappe.model.open_mapped_doc)."""
+	from order_clerk.order_clerk.doctype.oc_delivery_note.oc_delivery_note import (
+		DuplicateDeliveryNoteError,
+	)
+
 	slip = frappe.get_doc("OC Outbound Slip", source_name)
 	slip.check_permission("read")
 	if slip.docstatus != 1:
@@ -138,7 +143,11 @@ def make_delivery_note(source_name: str, target_doc=None):
 		"OC Delivery Note", {"outbound_slip": source_name, "docstatus": ("<", 2)}, "name"
 	)
 	if existing:
-		frappe.throw(_("Outbound slip {0} already has delivery note {1}.").format(source_name, existing))
+		frappe.throw(
+			_("Outbound slip {0} already has delivery note {1}.").format(source_name, existing),
+			DuplicateDeliveryNoteError,
+			title=_("Duplicate Delivery Note"),
+		)
 	order = frappe.db.get_value(
 		"OC Order",
 		slip.order,
