@@ -12,8 +12,8 @@ adds the order, cancellation (on_cancel) subtracts it, an amendment is a cancell
 later approval. Each change is one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE that adds to the
 rows in place, so concurrent approvals add up rather than overwrite, and a failed approval rolls
 the rows back with everything else. Rows are written in key order, so two approvals touching the
-same rows wait for each other instead of deadlocking. Renaming a customer, product or user moves
-their figures (after_rename). The whole table is rebuilt from the orders by the patch
+same rows wait for each other instead of deadlocking. Renaming a user moves their figures as
+clerk (after_rename). The whole table is rebuilt from the orders by the patch
 order_clerk.patches.rebuild_sales_rollup and `bench --site SITE order-clerk-rebuild-rollup`.
 """
 
@@ -67,7 +67,9 @@ def _grain_select(grain: tuple[str, ...], where: str) -> str:
 		columns += ["''", "''", "count(*)", "sum(o.total_qty)", "sum(o.grand_total)"]
 		source = "`tabOC Order` o"
 	names = ("customer_name", "product_name", "uom", "orders", "qty", "amount")
-	columns[-len(names) :] = [f"{column} as {name}" for column, name in zip(columns[-len(names) :], names)]
+	columns[-len(names) :] = [
+		f"{column} as {name}" for column, name in zip(columns[-len(names) :], names, strict=True)
+	]
 	group_by = ", ".join(["o.order_date", *(_SOURCE[d] for d in grain)])
 	return f"select {', '.join(columns)} from {source} where {where} group by {group_by}"
 
@@ -96,12 +98,9 @@ def _upsert(where: str, grains: tuple = GRAINS) -> str:
 APPLY_ORDER = _upsert("o.name = %(order)s")
 REBUILD_ALL = _upsert("o.docstatus = 1")
 ADD_ORDERS = _upsert("o.docstatus = 1 and o.name in %(names)s")
-# After a rename only the grains that name the renamed value change.
-_RENAMED_WHERE = {
-	"customer": "o.docstatus = 1 and o.customer = %(value)s",
-	"product": "o.docstatus = 1 and i.product = %(value)s",
-	"clerk": "o.docstatus = 1 and o.owner = %(value)s",
-}
+# After a rename only the grains that name the renamed value change. Customers and products
+# named by submitted orders cannot be renamed (order_clerk.immutability); users can.
+_RENAMED_WHERE = {"clerk": "o.docstatus = 1 and o.owner = %(value)s"}
 REBUILD_RENAMED = {
 	dimension: _upsert(where, tuple(grain for grain in GRAINS if dimension in grain))
 	for dimension, where in _RENAMED_WHERE.items()
@@ -148,14 +147,6 @@ def _rebuild_dimension(dimension: str, old: str, new: str):
 		f"delete from `tabOC Sales Rollup` where {dimension} in (%(old)s, %(new)s)", {"old": old, "new": new}
 	)
 	frappe.db.sql(REBUILD_RENAMED[dimension], _params(sign=1, value=new))
-
-
-def customer_renamed(doc, method=None, old: str | None = None, new: str | None = None, merge=False):
-	_rebuild_dimension("customer", old, new)
-
-
-def product_renamed(doc, method=None, old: str | None = None, new: str | None = None, merge=False):
-	_rebuild_dimension("product", old, new)
 
 
 def user_renamed(doc, method=None, old: str | None = None, new: str | None = None, merge=False):
