@@ -1697,3 +1697,13 @@ def test_hidden_fields_are_no_oracle(world, clients, profile):
 			assert response.status_code in (200, 403, 417), describe(response)
 			answers.append(response.json().get("data") if response.ok else response.status_code)
 		assert answers[0] == answers[1], f"{doctype}.{field} filter answers {answers}: an oracle for {profile}"
+
+
+def test_the_amounts_are_there_to_be_hidden(world, clients):
+	"""The control of the test above: the clerk reads the same amounts in the same places."""
+	client = clients["clerk"]
+	for label in ("document", "child list *", "print OC Order"):
+		_label, verb, path, params = next(read for read in _warehouse_reads(world) if read[0] == label)
+		response = client.get(path, **params) if verb == "GET" else client.post(path, params)
+		assert response.status_code == 200, f"{label}: {describe(response)}"
+		assert any(mark in response.text for mark in SECRET_MARKS), f"{label} shows the clerk no amount"
