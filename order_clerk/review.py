@@ -203,11 +203,19 @@ def keep_server_trail(doc) -> None:
 	before = doc.get_doc_before_save() or frappe.get_doc(doc.doctype, doc.name)
 	for field in SERVER_OWNED_FIELDS:
 		doc.set(field, before.get(field))
-	rows = [row.as_dict() for row in before.get("makers")] or legacy_maker_rows(before)
+	rows = [row.as_dict() for row in before.get("makers")]
+	if not rows and before.docstatus == 0:
+		# Saved before the table existed and never migrated: who made it still counts. (An
+		# approved order keeps its rows as they are: Frappe refuses new ones after submit.)
+		rows = legacy_maker_rows(before)
 	doc.set("makers", rows)
 	for row in doc.makers:
 		row.docstatus = doc.docstatus  # submitted or cancelled with the order
-	set_maker_fields(doc)
+	if rows:
+		set_maker_fields(doc)
+	else:
+		for field in MAKER_FIELDS:
+			doc.set(field, before.get(field))
 
 
 def legacy_maker_rows(order) -> list[dict]:
@@ -235,6 +243,9 @@ def add_maker(doc, action: str) -> None:
 		return
 	doc.append("makers", {"user": user, "action": action, "acted_on": now_datetime()})
 	set_maker_fields(doc)
+
+
+MAKER_FIELDS = ("prepared_by", "submitted_for_review_by", "submitted_for_review_on")
 
 
 def set_maker_fields(doc) -> None:

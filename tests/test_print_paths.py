@@ -12,7 +12,7 @@ import pytest
 
 from order_clerk.printing import views
 from tests.print_helpers import ORDER_CONFIRMATION, approve, make_print_order, print_logs
-from tests.utils import Api
+from tests.utils import Api, make_api_user
 
 pytestmark = pytest.mark.rest
 
@@ -21,12 +21,15 @@ MULTI_PDF = "/api/method/frappe.utils.print_format.download_multi_pdf"
 
 
 @pytest.fixture(scope="module")
-def clients(server, credentials):
+def clients(server):
+	"""REST users of this module's own, so that no other test run resets their keys meanwhile."""
 	made = {}
-	for profile in ("clerk", "reviewer", "warehouse"):
-		api = Api(server, server.removeprefix("http://"), *credentials[profile])
+	for profile, roles in (("clerk", ["Order Clerk"]), ("warehouse", ["Warehouse Operator"])):
+		credentials = make_api_user(f"print_paths_{profile}", roles)
+		api = Api(server, server.removeprefix("http://"), *credentials)
 		api.session.headers["X-Frappe-Site-Name"] = frappe.local.site
 		made[profile] = api
+	frappe.db.commit()  # seen by the server process
 	return made
 
 
@@ -62,9 +65,9 @@ def test_preview_of_an_approved_order_is_a_logged_print(clients, people):
 	assert "Reprint (print no. 3)" in by_name.json()["message"]["html"]
 	logs = committed_logs(order.name)
 	assert [(log.print_count, log.is_reprint, log.printed_by) for log in logs] == [
-		(1, 0, people.clerk),
-		(2, 1, people.warehouse),
-		(3, 1, people.clerk),
+		(1, 0, clients["clerk"].user),
+		(2, 1, clients["warehouse"].user),
+		(3, 1, clients["clerk"].user),
 	]
 
 
