@@ -3,6 +3,7 @@
 #
 #   bash scripts/test.sh              # all tests
 #   bash scripts/test.sh -k workflow  # extra arguments go to pytest
+#   OC_REPLICA=1 bash scripts/test.sh # with a read replica of the tests' site (scripts/replica.sh)
 #
 # It first runs scripts/setup.sh --test-site, which is quick when the bench exists: it re-links
 # this checkout into the bench, reinstalls it and migrates the tests' own site. The demo site is
@@ -15,6 +16,10 @@ source "$REPO_DIR/scripts/lib.sh"
 
 if ! bash "$REPO_DIR/scripts/setup.sh" --test-site >&2; then
 	fail "Set-up failed (see above), so no test ran. Without network access to Frappe's git repository, give a local clone of Frappe as FRAPPE_PATH."
+fi
+# OC_REPLICA=1: the tests' site reads its reports from a read replica (tests/test_replica.py).
+if [ "${OC_REPLICA:-0}" = 1 ]; then
+	bash "$REPO_DIR/scripts/replica.sh" "$TEST_SITE" >&2 || fail "The read replica could not be set up (see above)."
 fi
 
 APP_DIR="$BENCH_DIR/apps/order_clerk"

@@ -30,6 +30,9 @@ def site_connection():
 	os.chdir(SITES_PATH)
 	frappe.init(site=SITE, sites_path=SITES_PATH)
 	frappe.connect()
+	# In-process tests read their own uncommitted records: never from a read replica
+	# (scripts/replica.sh), which sees only what the primary has committed.
+	frappe.local.conf.read_from_replica = 0
 	frappe.set_user("Administrator")
 	yield
 	frappe.db.rollback()
