@@ -279,6 +279,8 @@ main() {
 		say "The replica of $db is running"
 		wait_caught_up
 	else
+		# Sites read from the primary while their database is copied afresh.
+		detach_sites
 		seed_replica "$db"
 	fi
 	point_site_at_replica "$site"

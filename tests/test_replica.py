@@ -61,7 +61,9 @@ def query(connection, sql: str, *values):
 def general_log(*connections):
 	"""MariaDB's general log of every server, into its mysql.general_log table, for the block."""
 	previous = [query(connection, "select @@general_log, @@log_output")[0] for connection in connections]
-	for connection in connections:
+	for connection, (was_on, _output) in zip(connections, previous, strict=True):
+		if not was_on and not query(connection, "select @@read_only")[0][0]:
+			query(connection, "truncate table mysql.general_log")  # the last run's, kept no longer
 		query(connection, "set global log_output = 'TABLE'")
 		query(connection, "set global general_log = 1")
 	try:
