@@ -561,12 +561,19 @@ class MatrixApi(Api):
 def matrix_credentials():
 	"""Users of the matrix's own, one per role profile: other test modules reset the API keys of
 	the shared ones, and a key reset while the matrix runs would turn its cells into 401s."""
-	made = {
-		profile: make_api_user(f"matrix_{profile}", roles)
-		for profile, roles in ROLE_PROFILES.items()
-		if profile != "sysadmin"
-	}
-	frappe.db.commit()
+	made = {}
+	for profile, roles in ROLE_PROFILES.items():
+		if profile == "sysadmin":
+			continue
+		for attempt in range(4):  # User rows are shared with concurrent test runs
+			try:
+				made[profile] = make_api_user(f"matrix_{profile}", roles)
+				frappe.db.commit()
+				break
+			except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
+				frappe.db.rollback()
+				if attempt == 3:
+					raise
 	return made
 
 
