@@ -24,6 +24,7 @@ from pypika.terms import Criterion
 from order_clerk.roles import FINANCE_OFFICER, FULL_ORDER_ACCESS, ORDER_INTEGRATOR, WAREHOUSE_OPERATOR
 
 AMOUNT_PERMLEVEL = 1
+REFERENCE_PERMLEVEL = 2
 APP_MODULE = "Order Clerk"
 
 
@@ -74,10 +75,12 @@ def can_read_amounts(user: str | None = None, doctype: str = "OC Order") -> bool
 	levels = set(meta.get_permlevel_access("read", user=user or frappe.session.user))
 
 	def readable(fields, table_permlevel=0):
+		# The reference price (REFERENCE_PERMLEVEL) is no amount of the order: Frappe blanks it
+		# for whoever lacks the level, and no print or report shows it.
 		return all(
 			(df.permlevel or 0) in levels and table_permlevel in levels
 			for df in fields
-			if df.fieldtype == "Currency"
+			if df.fieldtype == "Currency" and (df.permlevel or 0) != REFERENCE_PERMLEVEL
 		)
 
 	return readable(meta.fields) and all(

@@ -51,6 +51,9 @@ def make_sales(people, orders=ORDERS) -> frappe._dict:
 				"customer": customers[customer],
 				"order_date": order_date,
 				"delivery_date": order_date + datetime.timedelta(days=10),
+				# An integrator's order gets no defaults from the customer: every order sends them.
+				"payment_terms": "Net 30",
+				"delivery_address": "88 Zhangjiang Road, Shanghai",
 				"items": [{"product": products[p], "qty": qty, "rate": RATES[p]} for p, qty in lines],
 			}
 		).insert()
