@@ -82,11 +82,19 @@ doc_events = {
 	# Submitted documents, the masters they name and the files behind a sealed archive never
 	# change (order_clerk.immutability).
 	"File": {
-		"before_insert": "order_clerk.immutability.file_before_insert",
+		"before_insert": [
+			"order_clerk.framework_guards.check_attach_permission",
+			"order_clerk.immutability.file_before_insert",
+		],
 		"before_validate": "order_clerk.immutability.file_before_validate",
 		"on_trash": "order_clerk.immutability.file_on_trash",
 	},
+	# Child rows change only through their parent; amending needs its own permission
+	# (order_clerk.framework_guards).
 	"*": {
+		"before_validate": "order_clerk.framework_guards.refuse_child_on_its_own",
+		"on_trash": "order_clerk.framework_guards.refuse_child_on_its_own",
+		"before_insert": "order_clerk.framework_guards.check_amend_permission",
 		"before_rename": "order_clerk.immutability.before_rename",
 		"after_rename": "order_clerk.immutability.after_rename",
 	},

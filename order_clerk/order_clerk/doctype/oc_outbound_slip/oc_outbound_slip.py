@@ -137,6 +137,7 @@ def make_delivery_note(source_name: str, target_doc=None):
 
 	slip = frappe.get_doc("OC Outbound Slip", source_name)
 	slip.check_permission("read")
+	frappe.has_permission("OC Delivery Note", "create", throw=True)
 	if slip.docstatus != 1:
 		frappe.throw(_("Outbound slip {0} is not confirmed yet.").format(source_name))
 	existing = frappe.db.get_value(
