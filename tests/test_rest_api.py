@@ -24,7 +24,15 @@ def masters(credentials):
 
 def payload(masters, **kwargs):
 	customer, product = masters
-	data = order_payload(customer, product, channel="API", external_ref=unique("API"))
+	# Integrators learn no customer defaults, so an API order states every fact itself.
+	data = order_payload(
+		customer,
+		product,
+		channel="API",
+		external_ref=unique("API"),
+		payment_terms="Net 30",
+		delivery_address="88 Zhangjiang Road, Shanghai",
+	)
 	data.update(kwargs)
 	return data
 

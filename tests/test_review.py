@@ -53,7 +53,15 @@ def test_draft_to_pending_review_by_clerk(draft, people):
 def test_integrator_submits_its_own_order_for_review(people):
 	customer, product = make_customer(), make_product()
 	as_user(people.integrator)
-	order = make_order(customer, product, channel="API", external_ref=unique("API"))
+	# Integrators learn no customer defaults, so an API order states every fact itself.
+	order = make_order(
+		customer,
+		product,
+		channel="API",
+		external_ref=unique("API"),
+		payment_terms="Net 30",
+		delivery_address="88 Zhangjiang Road, Shanghai",
+	)
 	act(order.name, "Submit for Review")
 	assert state(order.name).workflow_state == "Pending Review"
 
