@@ -131,7 +131,8 @@ def test_a_prepared_report_reads_from_the_replica(replica, people, monkeypatch):
 def test_writes_go_to_the_primary_and_reach_the_replica(replica, rest_users):
 	marker = f"replica-probe-{uuid.uuid4().hex[:12]}"
 	with general_log(replica.primary, replica.replica):
-		response = rest_users["reviewer"].post("/api/resource/ToDo", {"description": marker})
+		reviewer = rest_users["reviewer"]
+		response = reviewer.post("/api/resource/ToDo", {"description": marker, "allocated_to": reviewer.user})
 	assert response.status_code == 200, response.text
 	name = response.json()["data"]["name"]
 
