@@ -23,7 +23,7 @@ if [ "${OC_REPLICA:-0}" = 1 ]; then
 elif as_bench grep -q '"read_from_replica": 1' "$BENCH_DIR/sites/$TEST_SITE/site_config.json"; then
 	# A replica set up by an earlier run may be gone (it does not outlive the machine's session):
 	# without OC_REPLICA the tests' site reads from the primary.
-	bench_in_dir --site "$TEST_SITE" set-config read_from_replica 0 >/dev/null
+	bench_in_dir --site "$TEST_SITE" set-config --parse read_from_replica 0 >/dev/null
 fi
 
 APP_DIR="$BENCH_DIR/apps/order_clerk"
