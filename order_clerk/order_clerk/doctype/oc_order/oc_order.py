@@ -102,11 +102,6 @@ class OCOrder(Document):
 		intake.remember_line_products(self)
 		super()._validate_links()
 
-	def _validate_links(self):
-		# Runs before every hook: the lines' product links are looked up here in one query.
-		intake.remember_line_products(self)
-		super()._validate_links()
-
 	# lifecycle
 
 	def before_insert(self):
