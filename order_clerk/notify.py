@@ -54,7 +54,10 @@ def has_outgoing_email() -> bool:
 def email_customer(doc, recipient: str, subject: str, message: str) -> bool:
 	"""Queue an email about `doc` and show it on its timeline; False when email is not set up."""
 	from frappe.core.doctype.communication.email import _make
+	from frappe.utils import strip_html
 
+	# The timeline shows a subject as HTML: a PO number typed as markup stays text.
+	subject = strip_html(subject)
 	if not has_outgoing_email():
 		frappe.msgprint(
 			_("No email was sent to {0}: the site has no outgoing email account.").format(recipient),

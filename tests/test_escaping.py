@@ -76,6 +76,18 @@ def test_status_email_escapes_tracking_number_carrier_and_contact(people):
 	assert_escaped(html, times=4)
 
 
+def test_email_subjects_carry_no_markup_from_the_po_number(people):
+	from order_clerk.order_clerk.doctype.oc_order.tracking import send_status_update
+
+	shipped = shipped_with_hostile_values(people)
+	assert send_status_update(frappe.get_doc("OC Order", shipped.order))
+	subject = frappe.db.get_value(
+		"Communication", {"reference_doctype": "OC Order", "reference_name": shipped.order}, "subject"
+	)
+	assert subject.startswith("Status of your order") or subject.startswith("您的订单")
+	assert "<" not in subject and "onerror" not in subject
+
+
 def test_acknowledgement_email_escapes_po_contact_and_products(people):
 	shipped = shipped_with_hostile_values(people)
 	html = frappe.render_template(
