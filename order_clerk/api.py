@@ -157,8 +157,12 @@ def record_sign_off(
 @frappe.whitelist(methods=["POST"])
 def mark_invoice_issued(invoice_request: str, invoice_no: str, invoice_date: str, invoice_copy: str) -> dict:
 	"""Finance: record the issued invoice on an invoice request."""
+	from order_clerk.roles import FINANCE_OFFICER, require_role
+
 	doc = frappe.get_doc("OC Invoice Request", invoice_request)
 	doc.check_permission("write")
+	# Who may record it comes before whether it is recorded already.
+	require_role((FINANCE_OFFICER,), _("record an issued invoice"))
 	doc.update({"invoice_no": invoice_no, "invoice_date": invoice_date, "invoice_copy": invoice_copy})
 	doc.save()
 	return doc.as_dict()

@@ -552,7 +552,12 @@ def read_file(file_url: str) -> tuple[bytes, str]:
 	for name in frappe.get_all("File", filters={"file_url": file_url}, pluck="name"):
 		file_doc = frappe.get_doc("File", name)
 		if file_doc.has_permission("read"):
-			return file_doc.get_content(), file_doc.file_name
+			content = file_doc.get_content()
+			# Frappe hands back text for a file that decodes as UTF-8: no workbook, but the
+			# checks that follow say so instead of failing on the type.
+			if isinstance(content, str):
+				content = content.encode("utf-8")
+			return content, file_doc.file_name
 	frappe.throw(
 		_("File {0} does not exist or you may not read it.").format(escape_html(file_url)),
 		frappe.PermissionError,

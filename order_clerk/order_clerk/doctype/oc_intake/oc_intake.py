@@ -83,12 +83,16 @@ def reject(name: str) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
-def receive_document(filename: str, content: str, channel: str = "API", sender: str | None = None) -> dict:
+def receive_document(
+	filename: str | None = None, content: str | None = None, channel: str = "API", sender: str | None = None
+) -> dict:
 	"""For integrators and fax gateways: push a document (base64) with its channel and sender."""
 	import base64
 	import binascii
 
 	frappe.has_permission("OC Intake", "create", throw=True)
+	if not filename or not content:
+		frappe.throw(_("Give the document's filename and its content in base64."), frappe.ValidationError)
 	try:
 		data = base64.b64decode(content, validate=True)
 	except (binascii.Error, ValueError):
