@@ -151,6 +151,27 @@ def rest_users(server, credentials):
 	return {profile: Api(server, SITE, *creds) for profile, creds in credentials.items()}
 
 
+# Debian's Chromium: no browser is downloaded.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+	"--no-sandbox",
+	"--disable-background-networking",
+	"--disable-gpu",
+	"--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+	"""One browser for the whole session: Playwright's sync API runs one instance at a time."""
+	from playwright.sync_api import sync_playwright
+
+	with sync_playwright() as playwright:
+		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+		yield browser
+		browser.close()
+
+
 @pytest.fixture(scope="session")
 def guest(server):
 	return Api(server, SITE)

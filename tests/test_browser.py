@@ -17,7 +17,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, getdate, nowdate
 from frappe.utils.password import update_password
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.conftest import BENCH_DIR, SITE
 from tests.utils import (
@@ -31,13 +31,6 @@ from tests.utils import (
 	unique,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-	"--no-sandbox",
-	"--disable-background-networking",
-	"--disable-gpu",
-	"--disable-dev-shm-usage",
-]
 # Generous: the machine is small and shared, and the first desk load builds caches.
 TIMEOUT_MS = 90_000
 # Assertions wait as long as actions do: the machine may be busy.
@@ -104,14 +97,6 @@ def screenshot_dir(lang: str) -> str:
 	shutil.rmtree(path, ignore_errors=True)
 	os.makedirs(path)
 	return path
-
-
-@pytest.fixture(scope="session")
-def chromium():
-	with sync_playwright() as playwright:
-		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-		yield browser
-		browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from order_clerk import demo, demo_data
 from tests.conftest import SITE
-from tests.test_browser import TIMEOUT_MS, chromium  # noqa: F401 (a fixture)
+from tests.test_browser import TIMEOUT_MS
 
 # user -> (workspace route, a word of its language on the page)
 LANDINGS = {
@@ -46,7 +46,7 @@ def served_site(server):
 
 
 @pytest.mark.parametrize("email", list(LANDINGS))
-def test_each_demo_user_lands_on_their_workspace_in_their_language(email, demo_site, server, chromium):  # noqa: F811
+def test_each_demo_user_lands_on_their_workspace_in_their_language(email, demo_site, server, chromium):
 	route, word = LANDINGS[email]
 	context = chromium.new_context(
 		base_url=f"http://{SITE}:{server.rsplit(':', 1)[1]}", viewport={"width": 1440, "height": 1000}

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from order_clerk import archive
 from order_clerk.order_clerk.doctype.oc_order.tracking import status_update_message
-from tests.test_browser import chromium, desk, desk_users, screenshot_dir  # noqa: F401 (fixtures)
+from tests.test_browser import desk, desk_users, screenshot_dir  # noqa: F401 (fixtures)
 from tests.utils import (
 	approved_order,
 	make_note,

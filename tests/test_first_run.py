@@ -234,6 +234,21 @@ def test_without_a_default_among_several_the_error_names_the_setting(lone_wareho
 		api.make_outbound_slip(order)
 
 
+def test_a_slip_saved_without_a_warehouse_takes_the_default_or_names_the_setting(lone_warehouse, people):
+	"""As a REST create of OC Outbound Slip does: the slip itself, saved without a warehouse."""
+	frappe.set_user("Administrator")
+	make_warehouse()
+	order = approved(people)
+	slip = make_outbound_slip(order)
+	assert slip.warehouse is None
+	with pytest.raises(MissingSettingError, match="Default Warehouse in OC Settings"):
+		slip.insert()
+	frappe.db.set_single_value("OC Settings", "default_warehouse", lone_warehouse)
+	slip = make_outbound_slip(order)
+	slip.warehouse = None
+	assert slip.insert().warehouse == lone_warehouse
+
+
 def test_without_any_warehouse_the_error_says_to_create_one(lone_warehouse):
 	warehouse = DocType("OC Warehouse")
 	frappe.qb.update(warehouse).set(warehouse.disabled, 1).where(warehouse.name == lone_warehouse).run()

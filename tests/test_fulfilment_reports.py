@@ -104,8 +104,14 @@ def test_order_fulfilment_by_month_and_edges(world, people):
 
 def test_order_fulfilment_respects_who_may_read(world, people):
 	frappe.set_user(people.integrator)
+	# Integrators learn no customer defaults nor agreed prices: an API order states them.
 	own = make_order(
-		world.customer, world.product, channel="API", items=[{"product": world.product, "qty": 2}]
+		world.customer,
+		world.product,
+		channel="API",
+		payment_terms="Net 30",
+		delivery_address="88 Zhangjiang Road, Shanghai",
+		items=[{"product": world.product, "qty": 2, "rate": 100}],
 	)
 	frappe.set_user("Administrator")
 	order(world, people, 9)

@@ -10,6 +10,7 @@ from frappe.utils import flt, now_datetime
 from order_clerk import archive, fulfilment, stock
 from order_clerk.copies import validate_copies
 from order_clerk.roles import WAREHOUSE_OPERATOR, require_role
+from order_clerk.site_defaults import outbound_warehouse
 
 
 class OCOutboundSlip(Document):
@@ -39,6 +40,12 @@ class OCOutboundSlip(Document):
 		total_qty: DF.Float
 		warehouse: DF.Link
 	# end: auto-generated types
+
+	def before_validate(self):
+		# Before Frappe's mandatory check: a slip saved without a warehouse (a REST create, a
+		# form left empty) takes the default one, or is refused naming the setting.
+		if self.docstatus == 0 and not self.warehouse:
+			self.warehouse = outbound_warehouse()
 
 	def validate(self):
 		self.validate_order()
