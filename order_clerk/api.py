@@ -7,6 +7,7 @@ POST /api/resource/OC Order and frappe.model.workflow.apply_workflow.
 
 import frappe
 from frappe import _
+from frappe.utils import flt
 
 from order_clerk.excel_import import import_file
 from order_clerk.excel_sheets import build_template
@@ -166,6 +167,44 @@ def mark_invoice_issued(invoice_request: str, invoice_no: str, invoice_date: str
 	doc.update({"invoice_no": invoice_no, "invoice_date": invoice_date, "invoice_copy": invoice_copy})
 	doc.save()
 	return doc.as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def record_payment(
+	invoice_request: str, amount: float, received_on: str, reference: str | None = None
+) -> dict:
+	"""Finance: record a payment received (回款) against an issued invoice request."""
+	from order_clerk.roles import FINANCE_OFFICER, require_role
+
+	doc = frappe.get_doc("OC Invoice Request", invoice_request)
+	doc.check_permission("write")
+	require_role((FINANCE_OFFICER,), _("record a payment received"))
+	return doc.record_payment(flt(amount), received_on, reference).as_dict()
+
+
+# credit control (order_clerk.credit)
+
+
+@frappe.whitelist(methods=["GET"])
+def get_credit_position(order: str) -> dict:
+	"""The customer's credit limit and exposure, before and with this order."""
+	from order_clerk import credit
+
+	doc = frappe.get_doc("OC Order", order)
+	doc.check_permission("read")
+	if not credit.can_see_credit():
+		frappe.throw(_("Only the order desk and finance see a customer's credit."), frappe.PermissionError)
+	return credit.position(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def approve_over_credit_limit(order: str, reason: str) -> dict:
+	"""A Credit Controller approves an order above its customer's credit limit, with a reason."""
+	from order_clerk import credit
+
+	doc = frappe.get_doc("OC Order", order)
+	doc.check_permission("submit")
+	return credit.approve_over_limit(doc, reason).as_dict()
 
 
 # archive

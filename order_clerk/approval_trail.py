@@ -50,5 +50,8 @@ def review_steps(order: str) -> list[tuple]:
 		what = _(action) if action else _("{0} to {1}").format(_(old), _(new))
 		if new == review.REJECTED and reason:
 			what = _("Rejected: {0}").format(reason)
+		override = (changed.get("credit_override_reason") or [None, None])[1]
+		if new == review.APPROVED and override:
+			what = _("Approved over the credit limit: {0}").format(override)
 		steps.append((version.creation, version.owner, what))
 	return steps

@@ -33,3 +33,7 @@ class FrozenOrderError(frappe.ValidationError):
 
 class InvalidPrintSettingsError(frappe.ValidationError):
 	"""A print setting names something the app does not know (a copy of a form, say)."""
+
+
+class CreditLimitError(frappe.ValidationError):
+	"""The approval would take the customer's exposure above their credit limit."""

@@ -75,7 +75,14 @@ doc_events = {
 	"User": {"after_rename": "order_clerk.sales_rollup.user_renamed"},
 	"OC Outbound Slip": {**_guard_sealed, **_record_print},
 	"OC Delivery Note": {**_guard_sealed, **_record_print},
-	"OC Invoice Request": {**_guard_sealed, **_record_print},
+	# Payments received after the archive is sealed are still recorded.
+	"OC Invoice Request": {
+		**_guard_sealed,
+		"before_update_after_submit": (
+			"order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request.guard_sealed"
+		),
+		**_record_print,
+	},
 	# An e-mail to the orders mailbox becomes an OC Intake (Email Account "append to"); its
 	# body and attachments are then read (order_clerk.capture.service).
 	"Communication": {"after_insert": "order_clerk.capture.service.on_communication"},

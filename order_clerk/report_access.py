@@ -15,7 +15,7 @@ from frappe.utils import date_diff
 
 SALES_REPORTS = ("Order Statistics", "Best-Selling Products")
 # Every report of the app: each runs for the session user only.
-APP_REPORTS = (*SALES_REPORTS, "Order Fulfilment", "Clerk Daily Close")
+APP_REPORTS = (*SALES_REPORTS, "Order Fulfilment", "Clerk Daily Close", "Customer Credit")
 HEAVY_RANGE_DAYS = 92
 
 

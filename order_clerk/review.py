@@ -94,6 +94,11 @@ SERVER_OWNED_FIELDS = (
 	"rejected_by",
 	"rejected_on",
 	"acknowledged_on",
+	# set at approval by order_clerk.credit
+	"credit_override_reason",
+	"credit_approved_by",
+	"credit_limit_at_approval",
+	"exposure_at_approval",
 )
 
 

@@ -5,6 +5,8 @@ ORDER_REVIEWER = "Order Reviewer"
 WAREHOUSE_OPERATOR = "Warehouse Operator"
 FINANCE_OFFICER = "Finance Officer"
 ORDER_INTEGRATOR = "Order Integrator"
+# Given to reviewers who may approve an order over its customer's credit limit (order_clerk.credit).
+CREDIT_CONTROLLER = "Credit Controller"
 
 # Roles that see every order; the others see a subset (see order_clerk.permissions).
 FULL_ORDER_ACCESS = (ORDER_CLERK, ORDER_REVIEWER, "System Manager")
@@ -16,6 +18,7 @@ ALL_ROLES = {
 	WAREHOUSE_OPERATOR: 1,
 	FINANCE_OFFICER: 1,
 	ORDER_INTEGRATOR: 0,
+	CREDIT_CONTROLLER: 1,
 }
 
 

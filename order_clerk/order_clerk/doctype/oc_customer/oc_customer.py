@@ -26,6 +26,7 @@ class OCCustomer(Document):
 		delivery_address: DF.SmallText | None
 		disabled: DF.Check
 		email: DF.Data | None
+		payment_days: DF.Int
 		payment_terms: DF.Data | None
 		phone: DF.Data | None
 		prices: DF.Table[OCCustomerPrice]

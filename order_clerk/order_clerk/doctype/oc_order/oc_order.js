@@ -19,6 +19,7 @@ frappe.ui.form.on("OC Order", {
 		frm.trigger("show_headline");
 		frm.trigger("add_fulfilment_buttons");
 		show_price_deviations(frm);
+		show_credit_position(frm);
 	},
 
 	// The headline says why an order came back and, while it can change, what is still missing.
@@ -137,7 +138,8 @@ frappe.ui.form.on("OC Order", {
 					args: { order: frm.doc.name },
 					freeze: true,
 					callback: ({ message }) =>
-						message && frappe.show_alert({ message: __("Status update queued"), indicator: "green" }),
+						message &&
+						frappe.show_alert({ message: __("Status update queued"), indicator: "green" }),
 				})
 			);
 		}
@@ -441,5 +443,72 @@ function show_order_status(frm) {
 					<p>${__("Open exceptions")}: ${(s.open_exceptions || []).length}</p>`,
 			});
 		},
+	});
+}
+
+// The reviewer sees the customer's exposure and credit limit before approving; the server
+// decides (order_clerk.credit), this only shows its figures.
+const CREDIT_ROLES = [
+	"Order Clerk",
+	"Order Reviewer",
+	"Finance Officer",
+	"Credit Controller",
+	"System Manager",
+];
+
+function show_credit_position(frm) {
+	if (frm.doc.docstatus !== 0 || frm.doc.workflow_state !== "Pending Review" || !frm.doc.customer) return;
+	if (!CREDIT_ROLES.some((role) => frappe.user.has_role(role))) return;
+	const order = frm.doc.name;
+	frappe.call({
+		method: "order_clerk.api.get_credit_position",
+		type: "GET",
+		args: { order },
+		callback({ message: position }) {
+			// Another order may be open by the time the answer comes.
+			if (!position || !position.credit_limit || frm.doc.name !== order) return;
+			const text = __(
+				"Credit limit {0}; exposure {1} now, {2} with this order (orders not invoiced {3}, invoices unpaid {4}).",
+				[
+					format_currency(position.credit_limit),
+					format_currency(position.exposure),
+					format_currency(position.exposure_after),
+					format_currency(position.orders_not_invoiced),
+					format_currency(position.invoices_unpaid),
+				]
+			);
+			frm.dashboard.add_comment(
+				frappe.utils.escape_html(text),
+				position.over_limit ? "red" : "green",
+				true
+			);
+			if (position.over_limit && frappe.user.has_role("Credit Controller")) {
+				add_credit_override_button(frm);
+			}
+		},
+	});
+}
+
+function add_credit_override_button(frm) {
+	frm.add_custom_button(__("Approve over Credit Limit"), () => {
+		frappe.prompt(
+			{
+				fieldname: "reason",
+				fieldtype: "Small Text",
+				label: __("Credit Override Reason"),
+				description: __("Kept on the order and in its approval trail."),
+				reqd: 1,
+			},
+			({ reason }) =>
+				frappe
+					.call({
+						method: "order_clerk.api.approve_over_credit_limit",
+						args: { order: frm.doc.name, reason },
+						freeze: true,
+					})
+					.then(() => frm.reload_doc()),
+			__("Approve Order {0} over the Credit Limit", [frappe.utils.escape_html(frm.doc.name)]),
+			__("Approve")
+		);
 	});
 }

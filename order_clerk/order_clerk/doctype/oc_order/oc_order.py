@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
-from order_clerk import review
+from order_clerk import credit, review
 from order_clerk.exceptions import (
 	DuplicateOrderError,
 	FrozenOrderError,
@@ -49,11 +49,15 @@ class OCOrder(Document):
 		contact_email: DF.Data | None
 		contact_person: DF.Data | None
 		contact_phone: DF.Data | None
+		credit_approved_by: DF.Link | None
+		credit_limit_at_approval: DF.Currency
+		credit_override_reason: DF.SmallText | None
 		customer: DF.Link | None
 		customer_name: DF.Data | None
 		customer_po: DF.Data | None
 		delivery_address: DF.SmallText | None
 		delivery_date: DF.Date | None
+		exposure_at_approval: DF.Currency
 		external_ref: DF.Data | None
 		grand_total: DF.Currency
 		intake_key: DF.Data | None
@@ -302,6 +306,7 @@ class OCOrder(Document):
 				),
 				IncompleteOrderError,
 			)
+		credit.check_credit(self)
 
 	# status
 
@@ -379,3 +384,9 @@ def make_outbound_slip(source_name: str, target_doc=None, warehouse: str | None 
 		target_doc,
 		set_missing_values,
 	)
+
+
+def on_doctype_update():
+	# Credit control reads a customer's approved documents with a locking read through this
+	# index, which leaves other customers' and unapproved documents unlocked (order_clerk.credit).
+	frappe.db.add_index("OC Order", ["customer", "docstatus"], index_name="customer_docstatus")
