@@ -36,6 +36,16 @@ has_permission = {
 	"File": "order_clerk.immutability.file_has_permission",
 }
 
+# The customer portal (order_clerk.portal): its pages, its menu, and the one print view its
+# contacts may reach, the PDF of their own order or delivery note.
+portal_menu_items = [{"title": "My Orders", "route": "/my-orders", "role": "Customer Portal User"}]
+website_route_rules = [{"from_route": "/my-orders/<name>", "to_route": "my-orders/order"}]
+role_home_page = {"Customer Portal User": "my-orders"}
+has_website_permission = {
+	"OC Order": "order_clerk.portal.has_website_permission",
+	"OC Delivery Note": "order_clerk.portal.has_website_permission",
+}
+
 # The sales reports run for the session user only, and keep prepared results to their owner.
 override_whitelisted_methods = {
 	"frappe.desk.query_report.run": "order_clerk.report_access.run",
@@ -71,7 +81,13 @@ _sales_rollup = {
 }
 
 doc_events = {
-	"OC Order": {**_guard_sealed, **_record_print, **_sales_rollup},
+	"OC Order": {
+		**_guard_sealed,
+		**_record_print,
+		**_sales_rollup,
+		# A customer's online confirmation is of what was ordered (order_clerk.portal).
+		"validate": "order_clerk.portal.forget_stale_confirmation",
+	},
 	"User": {"after_rename": "order_clerk.sales_rollup.user_renamed"},
 	"OC Outbound Slip": {**_guard_sealed, **_record_print},
 	"OC Delivery Note": {**_guard_sealed, **_record_print},

@@ -94,6 +94,11 @@ SERVER_OWNED_FIELDS = (
 	"rejected_by",
 	"rejected_on",
 	"acknowledged_on",
+	# confirmed by the customer on the portal (order_clerk.portal)
+	"customer_confirmed_by",
+	"customer_confirmed_name",
+	"customer_confirmed_on",
+	"customer_confirmed_ip",
 	# set at approval by order_clerk.credit
 	"credit_override_reason",
 	"credit_approved_by",

@@ -5,6 +5,9 @@ ORDER_REVIEWER = "Order Reviewer"
 WAREHOUSE_OPERATOR = "Warehouse Operator"
 FINANCE_OFFICER = "Finance Officer"
 ORDER_INTEGRATOR = "Order Integrator"
+# A customer's contact on the customer portal: no desk, no DocType; reads its company's orders
+# through the portal pages only (order_clerk.portal).
+CUSTOMER_PORTAL_USER = "Customer Portal User"
 # Given to reviewers who may approve an order over its customer's credit limit (order_clerk.credit).
 CREDIT_CONTROLLER = "Credit Controller"
 
@@ -18,6 +21,7 @@ ALL_ROLES = {
 	WAREHOUSE_OPERATOR: 1,
 	FINANCE_OFFICER: 1,
 	ORDER_INTEGRATOR: 0,
+	CUSTOMER_PORTAL_USER: 0,
 	CREDIT_CONTROLLER: 1,
 }
 

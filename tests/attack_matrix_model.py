@@ -168,6 +168,7 @@ CHILDREN: dict[str, tuple[str, str]] = {
 	"OC Archive Item": ("OC Archive Record", "items"),
 	"OC Stock Entry Item": ("OC Stock Entry", "items"),
 	"OC Customer Price": ("OC Customer", "prices"),
+	"OC Customer Contact": ("OC Customer", "contacts"),
 }
 
 # Who may read the rows of a child table, when that differs from who may read its parent.

@@ -1217,6 +1217,31 @@ METHODS = {
 		)
 		for name in ("process", "convert", "reject", "receive_document")
 	},
+	# The customer portal: its methods answer portal contacts only (tests/test_portal.py);
+	# the clerk invites them.
+	"order_clerk.portal.invite_contact": (
+		"POST",
+		CLERKS,
+		frozenset(),
+		lambda w: {
+			"customer": w.customer,
+			"email": f"{unique('invitee').lower()}@portal.example.com",
+			"full_name": "Invitee",
+		},
+	),
+	"order_clerk.portal.confirm_order": ("POST", frozenset(), frozenset(), lambda w: {"order": w.order}),
+	"order_clerk.portal.ask_question": (
+		"POST",
+		frozenset(),
+		frozenset(),
+		lambda w: {"order": w.order, "question": "Whose order is this?"},
+	),
+	"order_clerk.portal.download_pdf": (
+		"GET",
+		frozenset(),
+		frozenset(),
+		lambda w: {"doctype": "OC Order", "name": w.order},
+	),
 	# Approval by email: public, answered only for a valid signed link.
 	"order_clerk.email_approval.apply_action": (
 		"GET",

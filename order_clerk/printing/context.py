@@ -74,4 +74,7 @@ def user_may_see_prices(doc) -> bool:
 	A print shows every field it names, whoever prints: what the desk hides by permission
 	level (prices from the warehouse) must be left out here too.
 	"""
+	if doc.flags.get("oc_customer_copy"):
+		# The customer's own order, printed for its contact on the portal (order_clerk.portal).
+		return True
 	return can_read_amounts(doctype=doc.doctype)

@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from order_clerk import portal
+
 
 class DuplicateCustomerPriceError(frappe.ValidationError):
 	pass
@@ -18,9 +20,13 @@ class OCCustomer(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+		from order_clerk.order_clerk.doctype.oc_customer_contact.oc_customer_contact import (
+			OCCustomerContact,
+		)
 		from order_clerk.order_clerk.doctype.oc_customer_price.oc_customer_price import OCCustomerPrice
 
 		contact_person: DF.Data | None
+		contacts: DF.Table[OCCustomerContact]
 		credit_limit: DF.Currency
 		customer_name: DF.Data
 		delivery_address: DF.SmallText | None
@@ -34,6 +40,7 @@ class OCCustomer(Document):
 
 	def validate(self):
 		self.validate_prices()
+		portal.link_contact_users(self)
 
 	def validate_prices(self):
 		seen = {}

@@ -300,8 +300,11 @@ def intake_key_of(doc) -> str | None:
 
 def queue_acknowledgement(doc) -> bool:
 	"""Acknowledge receipt to the customer; False when the site cannot send email."""
+	from order_clerk.portal import order_url
+
 	subject = _("We have received your order {0}").format(doc.customer_po or doc.external_ref or doc.name)
 	message = frappe.render_template(
-		"order_clerk/templates/emails/order_acknowledgement.html", {"doc": doc, "received_on": now_datetime()}
+		"order_clerk/templates/emails/order_acknowledgement.html",
+		{"doc": doc, "received_on": now_datetime(), "portal_url": order_url(doc)},
 	)
 	return email_customer(doc, doc.contact_email, subject, message)

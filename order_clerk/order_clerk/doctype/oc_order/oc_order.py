@@ -53,6 +53,10 @@ class OCOrder(Document):
 		credit_limit_at_approval: DF.Currency
 		credit_override_reason: DF.SmallText | None
 		customer: DF.Link | None
+		customer_confirmed_by: DF.Link | None
+		customer_confirmed_ip: DF.Data | None
+		customer_confirmed_name: DF.Data | None
+		customer_confirmed_on: DF.Datetime | None
 		customer_name: DF.Data | None
 		customer_po: DF.Data | None
 		delivery_address: DF.SmallText | None
@@ -132,6 +136,8 @@ class OCOrder(Document):
 
 	def before_update_after_submit(self):
 		review.keep_server_trail(self)
+		# Questions asked on the customer portal are answered after approval too.
+		self.update_clarification_log()
 
 	def before_submit(self):
 		self.check_approval()
