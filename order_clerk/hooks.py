@@ -39,7 +39,11 @@ has_permission = {
 # The customer portal (order_clerk.portal): its pages, its menu, and the one print view its
 # contacts may reach, the PDF of their own order or delivery note.
 portal_menu_items = [{"title": "My Orders", "route": "/my-orders", "role": "Customer Portal User"}]
-website_route_rules = [{"from_route": "/my-orders/<name>", "to_route": "my-orders/order"}]
+website_route_rules = [
+	{"from_route": "/my-orders/<name>", "to_route": "my-orders/order"},
+	# The receiver's sign-off page behind the QR code of a printed delivery note (no login).
+	{"from_route": "/sign/<token>", "to_route": "sign"},
+]
 role_home_page = {"Customer Portal User": "my-orders"}
 has_website_permission = {
 	"OC Order": "order_clerk.portal.has_website_permission",
@@ -135,6 +139,7 @@ jinja = {
 		"order_clerk.printing.lines.oc_outbound_slip_lines",
 		"order_clerk.printing.lines.oc_delivery_note_lines",
 		"order_clerk.printing.lines.oc_invoice_request_lines",
+		"order_clerk.sign_off_link.oc_sign_off_link",
 	],
 }
 

@@ -20,6 +20,9 @@ class DuplicateDeliveryNoteError(frappe.DuplicateEntryError, frappe.ValidationEr
 
 
 SIGNED_STATES = ("Signed", "Partly Signed")
+# How a sign-off came in (sign_off_channel).
+DESK = "Desk"
+RECEIVERS_PHONE = "Receiver's Phone"
 
 
 class OCDeliveryNote(Document):
@@ -49,6 +52,7 @@ class OCDeliveryNote(Document):
 		order_no: DF.Data | None
 		outbound_slip: DF.Link
 		ship_date: DF.Date
+		sign_off_channel: DF.Literal["", "Desk", "Receiver's Phone"]
 		sign_off_recorded_by: DF.Link | None
 		sign_off_remarks: DF.SmallText | None
 		sign_status: DF.Literal["Pending", "Signed", "Partly Signed", "Refused"]
@@ -71,6 +75,7 @@ class OCDeliveryNote(Document):
 				_("Record the customer's sign-off after the delivery note is dispatched."), SignOffError
 			)
 		self.sign_status = "Pending"
+		self.sign_off_channel = None
 		validate_copies(self)
 		self.set_status()
 
@@ -205,9 +210,11 @@ class OCDeliveryNote(Document):
 			frappe.throw(_("Every line was received in full; record the sign-off as Signed."), SignOffError)
 		self.signed_at = self.signed_at or now_datetime()
 		self.sign_off_recorded_by = frappe.session.user
+		# Only the sign-off link (order_clerk.sign_off_link) records a sign-off from the phone.
+		self.sign_off_channel = RECEIVERS_PHONE if self.flags.signed_by_link else DESK
 
 	def check_sign_off_unchanged(self, before):
-		fields = ("sign_status", "signed_by", "signed_at", "signed_receipt")
+		fields = ("sign_status", "signed_by", "signed_at", "signed_receipt", "sign_off_channel")
 		changed = [f for f in fields if str(before.get(f) or "") != str(self.get(f) or "")]
 		changed += [
 			"received_qty"

@@ -34,6 +34,7 @@ class OCSettings(Document):
 		price_tolerance_percent: DF.Percent
 		print_page_size: DF.Literal["A4", "241 x 140 mm (continuous form)"]
 		production_role: DF.Link | None
+		sign_off_link_days: DF.Int
 		send_acknowledgement: DF.Check
 	# end: auto-generated types
 
