@@ -20,6 +20,7 @@ from frappe import _
 from frappe.utils import add_years, cint, flt, now_datetime, nowdate
 from frappe.utils.pdf import get_pdf
 
+from order_clerk import status as statuses
 from order_clerk.approval_trail import approval_trail
 from order_clerk.notify import assign, users_with_role
 from order_clerk.roles import ORDER_CLERK, ORDER_REVIEWER
@@ -41,12 +42,12 @@ class Expected(NamedTuple):
 	required: bool
 
 
-SIGNED = ("Signed", "Partly Signed")
+SIGNED = statuses.SIGNED_STATES
 # Items copied from a file attached to a document; the others are rendered.
 ATTACHED_KINDS = ("Original Order", "Signed Receipt", "Invoice Copy")
 # The documents of an order that its seal locks.
 SEALED_DOCTYPES = ("OC Order", "OC Outbound Slip", "OC Delivery Note", "OC Invoice Request")
-OPEN_EXCEPTION_STATES = ("Open", "Escalated")
+OPEN_EXCEPTION_STATES = statuses.OPEN_EXCEPTION_STATES
 
 
 def order_documents(order: str) -> frappe._dict:
@@ -337,7 +338,7 @@ def _issued_invoice_for(delivery_note: str) -> bool:
 
 def is_ready(order) -> bool:
 	"""Fully delivered and signed, invoiced where required: the archive's precondition."""
-	if order.docstatus != 1 or order.status in ("Completed", "Cancelled") or flt(order.per_delivered) < 100:
+	if order.docstatus != 1 or order.status in statuses.CLOSED or flt(order.per_delivered) < 100:
 		return False
 	if not cint(frappe.db.get_single_value("OC Settings", "invoice_required_for_archive")):
 		return True
@@ -352,7 +353,7 @@ def propose_archives():
 		filters={
 			"docstatus": 1,
 			"per_delivered": (">=", 100),
-			"status": ("not in", ["Completed", "Cancelled"]),
+			"status": ("not in", list(statuses.CLOSED)),
 		},
 		pluck="name",
 	)

@@ -23,11 +23,11 @@ from frappe.utils import flt, fmt_money, getdate, nowdate
 
 from order_clerk.exceptions import CreditLimitError
 from order_clerk.roles import CREDIT_CONTROLLER, FINANCE_OFFICER, ORDER_CLERK, ORDER_REVIEWER
+from order_clerk.status import COMPLETED
 
 # Who may see a customer's exposure: the roles that already read its credit limit.
 CREDIT_READERS = (ORDER_CLERK, ORDER_REVIEWER, FINANCE_OFFICER, CREDIT_CONTROLLER, "System Manager")
 
-COMPLETED = "Completed"
 CUSTOMER_INDEX = "customer_docstatus"  # of OC Order and OC Invoice Request
 
 

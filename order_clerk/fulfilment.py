@@ -1,8 +1,8 @@
 """Progress of an approved order: what is shipped and signed for, and the status that follows.
 
 Quantities move only here, under row locks on the order's lines, so that two documents
-confirmed at the same moment can never ship or deliver more than was ordered. The status is
-derived from the data in one place, `order_status`.
+confirmed at the same moment can never ship or deliver more than was ordered. The status
+that follows is decided by order_clerk.status.
 """
 
 import frappe
@@ -10,6 +10,8 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import flt, getdate, nowdate
+
+from order_clerk import status as statuses
 
 # Float noise allowance when comparing quantities.
 EPSILON = 1e-9
@@ -40,7 +42,7 @@ def lock_order_lines(order: str, line_names: list[str] | None = None) -> dict[st
 
 def check_shippable(order: str):
 	status, docstatus = frappe.db.get_value("OC Order", order, ["status", "docstatus"])
-	if docstatus != 1 or status in ("Cancelled", "Completed", "On Hold"):
+	if docstatus != 1 or status in statuses.NOT_SHIPPABLE:
 		frappe.throw(
 			_("Order {0} is {1}; nothing can be shipped on it now.").format(
 				order, _(status if docstatus == 1 else "not approved")
@@ -96,12 +98,12 @@ def update_progress(order: str):
 	values = frappe.db.get_value(
 		"OC Order",
 		order,
-		["docstatus", "status", "delivery_date", "revised_delivery_date"],
+		["name", "docstatus", "status", "delivery_date", "revised_delivery_date"],
 		as_dict=True,
 		for_update=True,
 	)
-	values.update(per_shipped=per_shipped, per_delivered=per_delivered)
-	status = order_status(order, values)
+	values.update(doctype="OC Order", per_shipped=per_shipped, per_delivered=per_delivered)
+	status = statuses.status_of(values)
 	frappe.db.set_value(
 		"OC Order",
 		order,
@@ -114,36 +116,9 @@ def update_progress(order: str):
 	)
 
 
-def order_status(order: str, values) -> str:
-	"""The status of an order, from its data; the one place it is decided."""
-	if values.docstatus == 2:
-		return "Cancelled"
-	if values.docstatus == 0:
-		return "Draft"
-	if values.status == "Completed":
-		return "Completed"
-	if has_open_hold(order):
-		return "On Hold"
-	if flt(values.per_delivered) >= 100:
-		return "Delivered"
-	if flt(values.per_shipped) >= 100:
-		return "Shipped"
-	if flt(values.per_shipped) > 0:
-		return "Partly Shipped"
-	return "To Ship"
-
-
-def has_open_hold(order: str) -> bool:
-	return bool(
-		frappe.db.exists(
-			"OC Order Exception", {"order": order, "hold_order": 1, "status": ("in", ["Open", "Escalated"])}
-		)
-	)
-
-
 def is_overdue(values, status: str) -> int:
 	promised = values.revised_delivery_date or values.delivery_date
-	if status in ("Shipped", "Delivered", "Completed", "Cancelled", "Draft") or not promised:
+	if status in statuses.NOTHING_TO_SHIP or not promised:
 		return 0
 	return 1 if getdate(promised) < getdate(nowdate()) else 0
 
@@ -151,9 +126,7 @@ def is_overdue(values, status: str) -> int:
 def update_overdue_flags():
 	"""Daily: flag approved orders whose promised date has passed with goods still to ship."""
 	order = DocType("OC Order")
-	open_orders = (order.docstatus == 1) & order.status.notin(
-		["Shipped", "Delivered", "Completed", "Cancelled"]
-	)
+	open_orders = (order.docstatus == 1) & order.status.notin(list(statuses.NOTHING_TO_SHIP))
 	promised = Coalesce(order.revised_delivery_date, order.delivery_date)
 	today = nowdate()
 	frappe.qb.update(order).set(order.is_overdue, 1).where(open_orders & (promised < today)).run()

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, nowdate
 
 from order_clerk import archive
+from order_clerk import status as statuses
 from order_clerk.numbering import next_number
 from order_clerk.roles import ORDER_REVIEWER, require_role
 
@@ -78,9 +79,8 @@ class OCArchiveRecord(Document):
 		self.status = "Sealed"
 
 	def on_submit(self):
-		frappe.db.set_value(
-			"OC Order", self.order, {"status": "Completed", "ready_to_archive": 0, "is_overdue": 0}
-		)
+		# Sealed: the order is Completed (order_clerk.status), and nothing is left to do on it.
+		statuses.refresh("OC Order", self.order, ready_to_archive=0, is_overdue=0)
 
 	def before_cancel(self):
 		frappe.throw(_("A sealed archive record cannot be cancelled."), archive.ArchiveSealedError)

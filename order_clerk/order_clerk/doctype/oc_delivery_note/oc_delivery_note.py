@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import add_days, flt, now_datetime, nowdate
 
 from order_clerk import archive, fulfilment
+from order_clerk import status as statuses
 from order_clerk.copies import validate_copies
 from order_clerk.roles import WAREHOUSE_OPERATOR, require_role
 
@@ -19,7 +20,7 @@ class DuplicateDeliveryNoteError(frappe.DuplicateEntryError, frappe.ValidationEr
 	"""A slip has one delivery note, and a note lists each slip line once (HTTP 409)."""
 
 
-SIGNED_STATES = ("Signed", "Partly Signed")
+SIGNED_STATES = statuses.SIGNED_STATES
 # How a sign-off came in (sign_off_channel).
 DESK = "Desk"
 RECEIVERS_PHONE = "Receiver's Phone"
@@ -83,7 +84,7 @@ class OCDeliveryNote(Document):
 		require_role((WAREHOUSE_OPERATOR,), _("dispatch goods"))
 
 	def on_submit(self):
-		self.db_set("status", "In Transit")
+		statuses.set_status(self, update=True)
 
 	def before_update_after_submit(self):
 		validate_copies(self)
@@ -111,7 +112,7 @@ class OCDeliveryNote(Document):
 			)
 
 	def on_cancel(self):
-		self.db_set("status", "Cancelled")
+		statuses.set_status(self, update=True)
 
 	def validate_slip(self):
 		slip = frappe.db.get_value(
@@ -230,12 +231,7 @@ class OCDeliveryNote(Document):
 			)
 
 	def set_status(self):
-		if self.docstatus == 0:
-			self.status = "Draft"
-		elif self.docstatus == 2:
-			self.status = "Cancelled"
-		else:
-			self.status = "In Transit" if self.sign_status == "Pending" else self.sign_status
+		statuses.set_status(self)
 
 	def received_quantities(self) -> dict[str, float]:
 		totals = {}

@@ -9,6 +9,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, flt, fmt_money, getdate, now_datetime, nowdate
 
 from order_clerk import archive
+from order_clerk import status as statuses
 from order_clerk.notify import assign, users_with_role
 from order_clerk.roles import FINANCE_OFFICER, ORDER_CLERK, require_role
 
@@ -67,13 +68,13 @@ class OCInvoiceRequest(Document):
 			frappe.throw(
 				_("Finance records the invoice after the request is submitted."), InvoiceRequestError
 			)
-		self.status = "Draft"
+		statuses.set_status(self)
 
 	def before_submit(self):
 		require_role((ORDER_CLERK,), _("send invoice requests to finance"))
 
 	def on_submit(self):
-		self.db_set("status", "Requested")
+		statuses.set_status(self, update=True)
 		assign(
 			self,
 			users_with_role(FINANCE_OFFICER),
@@ -101,7 +102,7 @@ class OCInvoiceRequest(Document):
 				_("To mark the invoice issued, also give: {0}.").format(", ".join(_(m) for m in missing)),
 				InvoiceRequestError,
 			)
-		self.status = "Issued"
+		statuses.set_status(self)
 		self.issued_by = frappe.session.user
 		days = frappe.db.get_value("OC Customer", self.customer, "payment_days")
 		self.due_date = add_days(self.invoice_date, cint(days if days is not None else DEFAULT_PAYMENT_DAYS))
@@ -173,7 +174,7 @@ class OCInvoiceRequest(Document):
 			frappe.throw(_("The invoice is issued; the request cannot be cancelled."), InvoiceRequestError)
 
 	def on_cancel(self):
-		self.db_set("status", "Cancelled")
+		statuses.set_status(self, update=True)
 
 	def validate_delivery_notes(self):
 		seen = set()

@@ -8,6 +8,7 @@ from frappe.model.mapper import get_mapped_doc
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
 from order_clerk import credit, review
+from order_clerk import status as statuses
 from order_clerk.exceptions import (
 	DuplicateOrderError,
 	FrozenOrderError,
@@ -174,7 +175,7 @@ class OCOrder(Document):
 		self.set_status()
 
 	def on_cancel(self):
-		self.db_set("status", "Cancelled", update_modified=False)
+		statuses.set_status(self, update=True)
 
 	# intake
 
@@ -317,12 +318,7 @@ class OCOrder(Document):
 	# status
 
 	def set_status(self):
-		if self.docstatus == 2:
-			self.status = "Cancelled"
-		elif self.docstatus == 1:
-			self.status = self.status if self.status not in (None, "", "Draft") else "To Ship"
-		else:
-			self.status = "Draft"
+		statuses.set_status(self)
 
 	# notifications
 

@@ -8,6 +8,7 @@ from frappe.model.mapper import get_mapped_doc
 from frappe.utils import flt, now_datetime
 
 from order_clerk import archive, fulfilment, stock
+from order_clerk import status as statuses
 from order_clerk.copies import validate_copies
 from order_clerk.roles import WAREHOUSE_OPERATOR, require_role
 from order_clerk.site_defaults import outbound_warehouse
@@ -67,12 +68,12 @@ class OCOutboundSlip(Document):
 		fulfilment.check_shippable(self.order)
 		fulfilment.add_shipped(self.order, self.quantities())
 		stock.post(self, self.ledger_rows(-1))
-		self.db_set("status", "Issued")
+		statuses.set_status(self, update=True)
 
 	def on_cancel(self):
 		fulfilment.add_shipped(self.order, {line: -qty for line, qty in self.quantities().items()})
 		stock.post(self, self.ledger_rows(-1), reverse=True)
-		self.db_set("status", "Cancelled")
+		statuses.set_status(self, update=True)
 
 	def validate_order(self):
 		docstatus = frappe.db.get_value("OC Order", self.order, "docstatus")
@@ -115,7 +116,7 @@ class OCOutboundSlip(Document):
 			row.ordered_qty = line.qty
 
 	def set_status(self):
-		self.status = {0: "Draft", 1: "Issued", 2: "Cancelled"}[self.docstatus]
+		statuses.set_status(self)
 
 	def quantities(self) -> dict[str, float]:
 		totals = {}
