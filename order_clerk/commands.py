@@ -101,7 +101,9 @@ def rebuild_rollup(context):
 	"order-clerk-capture-eval",
 	help="Feed a corpus of customers' documents through order capture and score it against its keys.",
 )
-@click.option("--corpus", required=True, type=click.Path(exists=True, file_okay=False), help="The corpus folder.")
+@click.option(
+	"--corpus", required=True, type=click.Path(exists=True, file_okay=False), help="The corpus folder."
+)
 @pass_context
 def capture_eval(context, corpus):
 	frappe = _connect(context)

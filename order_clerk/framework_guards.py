@@ -55,11 +55,11 @@ def check_attach_permission(file, method=None):
 	if not frappe.db.exists(file.attached_to_doctype, file.attached_to_name):
 		return  # a new document's attachment is relinked when the document is saved
 	target = frappe.get_doc(file.attached_to_doctype, file.attached_to_name)
-	if not target.has_permission("write") and not (
-		target.docstatus == 1 and target.has_permission("submit")
-	):
+	if not target.has_permission("write") and not (target.docstatus == 1 and target.has_permission("submit")):
 		frappe.throw(
-			_("You may not attach files to {0} {1}.").format(_(file.attached_to_doctype), file.attached_to_name),
+			_("You may not attach files to {0} {1}.").format(
+				_(file.attached_to_doctype), file.attached_to_name
+			),
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
