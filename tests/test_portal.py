@@ -570,3 +570,24 @@ def test_the_acknowledgement_links_to_the_orders_portal_page(shop):
 	assert f"/my-orders/{order.name}" in messages[0]
 	# A customer without portal contacts gets no link.
 	assert portal.order_url(frappe._dict(name="ORD-X", customer=make_customer())) is None
+
+
+def test_a_sealed_order_takes_no_confirmation_and_no_question(shop, monkeypatch):
+	from order_clerk import archive
+
+	monkeypatch.setattr(archive, "sealed_record_of", lambda order: "ARC-SEALED" if order else None)
+	frappe.set_user(shop.contacts.buyer)
+	with pytest.raises(archive.ArchiveSealedError):
+		portal.ask_question(shop.draft, "Is it sealed?")
+	frappe.set_user("Administrator")
+	assert not [row for row in frappe.get_doc("OC Order", shop.draft).clarifications]
+	frappe.set_user(shop.contacts.other)
+	with pytest.raises(archive.ArchiveSealedError):
+		portal.confirm_order(shop.foreign_pending)
+	frappe.set_user("Administrator")
+	assert not frappe.db.get_value("OC Order", shop.foreign_pending, "customer_confirmed_on")
+
+
+def test_the_portal_speaks_chinese(shop, buyer):
+	page = buyer.get(f"/my-orders/{shop.approved}", _lang="zh").text
+	assert "发货记录" in page and "向我们提问" in page
