@@ -591,3 +591,40 @@ def test_a_sealed_order_takes_no_confirmation_and_no_question(shop, monkeypatch)
 def test_the_portal_speaks_chinese(shop, buyer):
 	page = buyer.get(f"/my-orders/{shop.approved}", _lang="zh").text
 	assert "发货记录" in page and "向我们提问" in page
+
+
+def test_a_contact_signs_in_confirms_and_asks_in_the_browser(shop, chromium):
+	"""The page's own buttons, in Chromium: the e-mail's link, Frappe's login, back to the order."""
+	import re
+
+	from playwright.sync_api import expect
+
+	frappe.set_user(shop.people.clerk)
+	order = make_order(shop.customer, shop.product).name
+	act(order, "Submit for Review")
+	frappe.set_user("Administrator")
+	frappe.db.commit()
+	context = chromium.new_context(base_url=f"http://{SITE}:{shop.server.rsplit(':', 1)[1]}")
+	context.set_default_timeout(60_000)
+	try:
+		page = context.new_page()
+		page.goto(f"/my-orders/{order}")
+		page.wait_for_url(re.compile(r"/login"))
+		page.locator("#login_email").fill(shop.contacts.buyer)
+		page.locator("#login_password").fill(PASSWORD)
+		page.locator(".btn-login").first.click()
+		page.wait_for_url(re.compile(rf"/my-orders/{order}$"))
+		page.once("dialog", lambda dialog: dialog.accept())
+		page.locator(".oc-portal-confirm").click()
+		expect(page.locator(".oc-portal-confirmation .text-success")).to_contain_text("Li Na")
+		page.locator(".oc-portal-ask textarea").fill("Pallets or cartons?")
+		page.locator(".oc-portal-ask button").click()
+		expect(page.locator(".oc-portal-question-text")).to_have_text("Pallets or cartons?")
+	finally:
+		context.close()
+	fresh()
+	saved = frappe.get_doc("OC Order", order)
+	assert saved.customer_confirmed_by == shop.contacts.buyer
+	assert [(row.question, row.asked_by) for row in saved.clarifications] == [
+		("Pallets or cartons?", shop.contacts.buyer)
+	]
