@@ -1,4 +1,5 @@
-"""The order review workflow: states, transitions, what each step does, and who is a maker.
+"""The order review workflow: states, transitions, what each step does (approving and
+cancelling included), and who is a maker.
 
 The Workflow record that drives the desk's Actions menu is built from these tables at
 install (order_clerk.install). The controller checks every state change against the same
@@ -16,10 +17,13 @@ from typing import NamedTuple
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import now_datetime
+from frappe.utils import cint, getdate, now_datetime, nowdate
 
+from order_clerk import credit
 from order_clerk.exceptions import IllegalTransitionError, IncompleteOrderError, ReviewPermissionError
-from order_clerk.roles import ORDER_CLERK, ORDER_INTEGRATOR, ORDER_REVIEWER
+from order_clerk.notify import assign, users_with_role
+from order_clerk.numbering import next_number
+from order_clerk.roles import ORDER_CLERK, ORDER_INTEGRATOR, ORDER_REVIEWER, WAREHOUSE_OPERATOR
 
 WORKFLOW_NAME = "OC Order Review"
 
@@ -180,8 +184,8 @@ def reject(doc) -> None:
 
 
 def checked_at_submit(doc) -> None:
-	"""Approve and Cancel change the docstatus: the controller's before_submit and
-	before_cancel, which every path to docstatus 1 or 2 runs, check and record them."""
+	"""Approve and Cancel change the docstatus: `approve` and `cancel` below, which the
+	controller's before_submit and before_cancel run on every path to docstatus 1 or 2."""
 
 
 STEPS: dict[str, Callable] = {
@@ -196,6 +200,78 @@ STEPS: dict[str, Callable] = {
 
 def take_step(doc, transition: Transition) -> None:
 	STEPS[transition.action](doc)
+
+
+# approval and cancellation
+
+
+def approve(doc) -> None:
+	"""What approving an order checks and does, on every path to docstatus 1, in this order:
+	the order is pending review; the user may approve (the Approve transition's roles); the user
+	made none of it (maker-checker); every fact is there; the customer's credit allows it
+	(order_clerk.credit). Then who approved and when are recorded, and the order number is
+	taken last, inside the transaction, so a failed approval takes none."""
+	before = doc.get_doc_before_save()
+	current = before.workflow_state if before else None
+	if current != PENDING_REVIEW:
+		frappe.throw(
+			_("Order {0} is {1}; only an order pending review can be approved.").format(
+				doc.name, _(current or DRAFT)
+			),
+			IllegalTransitionError,
+			title=_("Not Allowed"),
+		)
+	find_transition(PENDING_REVIEW, APPROVED)
+	check_checker(doc, APPROVE)
+	missing = doc.get_missing_facts()
+	if missing:
+		frappe.throw(
+			_("Order {0} cannot be approved. Missing: {1}").format(
+				doc.name, "; ".join(fact["message"] for fact in missing)
+			),
+			IncompleteOrderError,
+		)
+	credit.check_credit(doc)
+	doc.workflow_state = APPROVED
+	doc.approved_by = frappe.session.user
+	doc.approved_on = now_datetime()
+	doc.order_no = take_order_number()
+	doc.set_status()
+
+
+def take_order_number() -> str:
+	"""The next number of this year's sequence (prefix and digits in OC Settings)."""
+	settings = frappe.get_cached_doc("OC Settings")
+	return next_number(
+		settings.order_no_prefix or "SO", getdate(nowdate()).year, cint(settings.order_no_digits) or 5
+	)
+
+
+def after_approval(doc) -> None:
+	"""on_submit: the warehouse is told to prepare the goods (the sales rollup counts the order
+	in the same transaction: order_clerk.sales_rollup, by doc_events)."""
+	assign(
+		doc,
+		users_with_role(WAREHOUSE_OPERATOR),
+		_("Prepare the goods of order {0} for {1}, due {2}.").format(
+			doc.order_no, doc.customer_name or doc.customer, doc.delivery_date
+		),
+	)
+
+
+def cancel(doc) -> None:
+	"""before_cancel: only a reviewer cancels an approved order; it frees the channel's external
+	reference for a corrected order."""
+	if ORDER_REVIEWER not in frappe.get_roles():
+		frappe.throw(
+			_("Only an Order Reviewer may cancel an approved order."),
+			ReviewPermissionError,
+			title=_("Not Permitted"),
+		)
+	keep_server_trail(doc)
+	doc.workflow_state = CANCELLED
+	doc.intake_key = None
+	doc.set_status()
 
 
 # the maker trail

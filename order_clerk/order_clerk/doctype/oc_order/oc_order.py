@@ -5,22 +5,18 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
-from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+from frappe.utils import cint, flt, now_datetime
 
-from order_clerk import credit, review
+from order_clerk import review
 from order_clerk import status as statuses
 from order_clerk.exceptions import (
 	DuplicateOrderError,
 	FrozenOrderError,
 	IllegalTransitionError,
-	IncompleteOrderError,
 	InvalidOrderDataError,
-	ReviewPermissionError,
 )
-from order_clerk.numbering import next_number
 from order_clerk.order_clerk.doctype.oc_order import intake
-from order_clerk.notify import assign, users_with_role
-from order_clerk.roles import ORDER_REVIEWER, WAREHOUSE_OPERATOR
+from order_clerk.roles import ORDER_REVIEWER
 from order_clerk.site_defaults import outbound_warehouse
 
 
@@ -140,39 +136,17 @@ class OCOrder(Document):
 		# Questions asked on the customer portal are answered after approval too.
 		self.update_clarification_log()
 
+	# Approving and cancelling change the docstatus: every path to 1 or 2 ends here, and what
+	# each does is in order_clerk.review.
+
 	def before_submit(self):
-		self.check_approval()
-		self.workflow_state = review.APPROVED
-		self.approved_by = frappe.session.user
-		self.approved_on = now_datetime()
-		# Taken last, inside this transaction: a failed approval rolls the counter back.
-		settings = frappe.get_cached_doc("OC Settings")
-		self.order_no = next_number(
-			settings.order_no_prefix or "SO", getdate(nowdate()).year, cint(settings.order_no_digits) or 5
-		)
-		self.set_status()
+		review.approve(self)
 
 	def on_submit(self):
-		assign(
-			self,
-			users_with_role(WAREHOUSE_OPERATOR),
-			_("Prepare the goods of order {0} for {1}, due {2}.").format(
-				self.order_no, self.customer_name or self.customer, self.delivery_date
-			),
-		)
+		review.after_approval(self)
 
 	def before_cancel(self):
-		if ORDER_REVIEWER not in frappe.get_roles():
-			frappe.throw(
-				_("Only an Order Reviewer may cancel an approved order."),
-				ReviewPermissionError,
-				title=_("Not Permitted"),
-			)
-		review.keep_server_trail(self)
-		self.workflow_state = review.CANCELLED
-		# Frees the channel's external reference for a corrected order.
-		self.intake_key = None
-		self.set_status()
+		review.cancel(self)
 
 	def on_cancel(self):
 		statuses.set_status(self, update=True)
@@ -290,30 +264,6 @@ class OCOrder(Document):
 				IllegalTransitionError,
 			)
 		review.take_step(self, review.find_transition(current, target))
-
-	def check_approval(self):
-		"""Every path to docstatus 1 is an approval and passes the same checks."""
-		before = self.get_doc_before_save()
-		current = before.workflow_state if before else None
-		if current != review.PENDING_REVIEW:
-			frappe.throw(
-				_("Order {0} is {1}; only an order pending review can be approved.").format(
-					self.name, _(current or review.DRAFT)
-				),
-				IllegalTransitionError,
-				title=_("Not Allowed"),
-			)
-		review.find_transition(review.PENDING_REVIEW, review.APPROVED)
-		review.check_checker(self, review.APPROVE)
-		missing = self.get_missing_facts()
-		if missing:
-			frappe.throw(
-				_("Order {0} cannot be approved. Missing: {1}").format(
-					self.name, "; ".join(fact["message"] for fact in missing)
-				),
-				IncompleteOrderError,
-			)
-		credit.check_credit(self)
 
 	# status
 
