@@ -36,6 +36,9 @@ from tests.utils import (
 
 # A distinctive price: it must never reach a profile that may not read amounts.
 SECRET_RATE = 98765.43
+# A credit limit that shows the same digits, high enough that no number of the matrix's
+# orders reaches it (approval keeps to the limit: order_clerk/credit.py).
+SECRET_CREDIT_LIMIT = SECRET_RATE * 1_000_000
 # The rate, the line amounts (10 x, 5 x) and the total in the forms Frappe may print them.
 SECRET_MARKS = (
 	"98765",
@@ -91,9 +94,7 @@ class World:
 		self.warehouse = make_warehouse()
 		self.product = make_product(rate=SECRET_RATE)
 		self.short_product = make_product(rate=SECRET_RATE)  # never in stock
-		self.customer = make_customer(
-			prices=[{"product": self.product, "rate": SECRET_RATE}], credit_limit=SECRET_RATE
-		)
+		self.customer = self.fresh_customer()
 		self.as_user("warehouse")
 		self.stock_entry = receive_stock(self.warehouse, self.product, 1000).name
 		self.draft_stock_entry = self.fresh_stock_entry("draft")
@@ -107,43 +108,19 @@ class World:
 		self.other_pending = self.fresh_order("pending", owner="integrator2")
 		self._add_server_rows()
 
-		self.slip, self.note = self.fresh_note("signed", with_slip=True)
+		# The world's slip and note ship a line of the world's order; every other slip ships
+		# from an order of its own, so no number of cells can use an order up.
+		self.slip, self.note = self.fresh_note("signed", with_slip=True, order=self.order)
 		self.draft_slip = self.fresh_slip("draft")
 		self.draft_note = self.fresh_note("draft")
 		self.invoice_request = self.fresh_invoice_request("submitted")
 		self.draft_invoice_request = self.fresh_invoice_request("draft")
-		self.as_user("clerk")
-		slip = frappe.get_doc("OC Outbound Slip", self.slip)
-		copy_kind = frappe.get_meta("OC Copy Record").get_field("copy").options.split("\n")[0]
-		slip.append("copies", {"copy": copy_kind, "handed_to": "Li Na"})
-		slip.save()
+		self._add_copy(self.slip)
 
-		self.archive_record = self.fresh_archive_record()
-		self.as_user(None)
-		record = frappe.get_doc("OC Archive Record", self.archive_record)
-		frappe.get_doc(
-			{
-				"doctype": "OC Archive Item",
-				"parent": record.name,
-				"parenttype": "OC Archive Record",
-				"parentfield": "items",
-				"idx": 1,
-				"kind": frappe.get_meta("OC Archive Item").get_field("kind").options.split("\n")[0],
-				"document_type": "OC Order",
-				"document_name": self.order,
-			}
-		).db_insert()
-
-		self.as_user("clerk")
+		self.archive_record = self.fresh_archive_record(order=self.order, with_item=True)
 		self.exception = self.fresh_exception()
 		self.as_user(None)
-		self.print_log = (
-			frappe.get_doc(
-				{"doctype": "OC Print Log", "reference_doctype": "OC Order", "reference_name": self.order}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
+		self.print_log = self.fresh_print_log()
 		self.ledger_entry = frappe.db.get_value("OC Stock Ledger Entry", {"voucher_no": self.stock_entry})
 		self.balance = frappe.db.get_value(
 			"OC Stock Balance", {"product": self.product, "warehouse": self.warehouse}
@@ -181,9 +158,12 @@ class World:
 
 	def _add_server_rows(self):
 		"""Rows only the server writes (production requests), on the approved order."""
+		self.order_item = frappe.get_doc("OC Order", self.order).items[0].name
+		self._add_production_request(self.order)
+
+	def _add_production_request(self, order_name: str):
 		self.as_user(None)
-		order = frappe.get_doc("OC Order", self.order)
-		self.order_item = order.items[0].name
+		order = frappe.get_doc("OC Order", order_name)
 		frappe.get_doc(
 			{
 				"doctype": "OC Production Request",
@@ -233,10 +213,37 @@ class World:
 		self.as_user(None)
 		return order.name
 
-	@committed
-	def fresh_slip(self, state: str) -> str:
+	def _add_copy(self, slip_name: str):
+		"""A copy handed out, as the clerk records it on a confirmed slip."""
 		self.as_user("clerk")
-		slip = make_slip(self.order, self.warehouse, {1: 1})
+		slip = frappe.get_doc("OC Outbound Slip", slip_name)
+		copy_kind = frappe.get_meta("OC Copy Record").get_field("copy").options.split("\n")[0]
+		slip.append("copies", {"copy": copy_kind, "handed_to": "Li Na"})
+		slip.save()
+		self.as_user(None)
+
+	def _add_archive_item(self, record_name: str):
+		"""An item gathered into the record, as the server writes it."""
+		self.as_user(None)
+		record = frappe.get_doc("OC Archive Record", record_name)
+		frappe.get_doc(
+			{
+				"doctype": "OC Archive Item",
+				"parent": record.name,
+				"parenttype": "OC Archive Record",
+				"parentfield": "items",
+				"idx": 1,
+				"kind": frappe.get_meta("OC Archive Item").get_field("kind").options.split("\n")[0],
+				"document_type": "OC Order",
+				"document_name": record.order,
+			}
+		).db_insert()
+
+	@committed
+	def fresh_slip(self, state: str, order: str | None = None) -> str:
+		order = order or self.fresh_order("approved")
+		self.as_user("clerk")
+		slip = make_slip(order, self.warehouse, {1: 1})
 		if state in ("submitted", "cancelled"):
 			self.as_user("warehouse")
 			slip = frappe.get_doc("OC Outbound Slip", slip.name)
@@ -248,8 +255,8 @@ class World:
 		return slip.name
 
 	@committed
-	def fresh_note(self, state: str, with_slip: bool = False):
-		slip = self.fresh_slip("submitted")
+	def fresh_note(self, state: str, with_slip: bool = False, order: str | None = None):
+		slip = self.fresh_slip("submitted", order=order)
 		self.as_user("clerk")
 		note = make_note(slip)
 		if state in ("submitted", "signed", "cancelled"):
@@ -293,16 +300,20 @@ class World:
 		return entry.name
 
 	@committed
-	def fresh_archive_record(self) -> str:
-		order = self.order if not hasattr(self, "archive_record") else self.fresh_order("approved")
+	def fresh_archive_record(self, order: str | None = None, with_item: bool = False) -> str:
+		"""A draft record of an order of its own (one record per order)."""
+		order = order or self.fresh_order("approved")
 		self.as_user("clerk")
 		name = frappe.get_doc({"doctype": "OC Archive Record", "order": order}).insert().name
+		if with_item:
+			self._add_archive_item(name)
 		frappe.db.commit()
 		self.as_user(None)
 		return name
 
 	@committed
 	def fresh_exception(self) -> str:
+		"""An exception on the world's order, with a line and a revised delivery date."""
 		self.as_user("clerk")
 		order = frappe.get_doc("OC Order", self.order)
 		name = (
@@ -323,6 +334,61 @@ class World:
 		frappe.db.commit()
 		self.as_user(None)
 		return name
+
+	@committed
+	def fresh_print_log(self) -> str:
+		"""A print of the world's order, as the server logs it."""
+		self.as_user(None)
+		log = frappe.get_doc(
+			{"doctype": "OC Print Log", "reference_doctype": "OC Order", "reference_name": self.order}
+		).insert(ignore_permissions=True)
+		return str(log.name)
+
+	@committed
+	def fresh_ledger_entry(self) -> str:
+		"""The ledger row of a new receipt."""
+		entry = self.fresh_stock_entry("submitted")
+		return frappe.db.get_value("OC Stock Ledger Entry", {"voucher_no": entry})
+
+	@committed
+	def fresh_balance(self) -> str:
+		"""The balance of a new product received into the world's warehouse."""
+		self.as_user(None)
+		product = make_product(rate=SECRET_RATE)
+		self.as_user("warehouse")
+		receive_stock(self.warehouse, product, 5)
+		return frappe.db.get_value("OC Stock Balance", {"product": product, "warehouse": self.warehouse})
+
+	@committed
+	def fresh_customer(self) -> str:
+		"""A customer with an agreed price and a portal contact."""
+		self.as_user(None)
+		return make_customer(
+			prices=[{"product": self.product, "rate": SECRET_RATE}],
+			credit_limit=SECRET_CREDIT_LIMIT,
+			contacts=[{"full_name": "Li Na", "email": f"{unique('buyer')}@customer.example.com"}],
+		)
+
+	def fresh_parent(self, child: str) -> str:
+		"""A new parent holding a row of `child`, in the state of the parent the cells read."""
+		parent = model.CHILDREN[child][0]
+		if parent == "OC Order":
+			order = self.fresh_order("approved", lines=2)
+			if child == "OC Production Request":
+				self._add_production_request(order)
+				frappe.db.commit()
+			return order
+		if parent == "OC Outbound Slip":
+			slip = self.fresh_slip("submitted")
+			if child == "OC Copy Record":
+				self._add_copy(slip)
+				frappe.db.commit()
+			return slip
+		if parent == "OC Customer":
+			return self.fresh_customer()
+		if parent == "OC Archive Record":
+			return self.fresh_archive_record(with_item=True)
+		return self.fresh(parent, {"OC Delivery Note": "signed"}.get(parent, "submitted"))
 
 	def shared(self, doctype: str, state: str) -> str:
 		"""One record per DocType and state for the cells that must leave it untouched."""
@@ -345,6 +411,14 @@ class World:
 			return self.fresh_stock_entry(state)
 		if doctype == "OC Archive Record":
 			return self.fresh_archive_record()
+		if doctype == "OC Order Exception":
+			return self.fresh_exception()
+		if doctype == "OC Print Log":
+			return self.fresh_print_log()
+		if doctype == "OC Stock Ledger Entry":
+			return self.fresh_ledger_entry()
+		if doctype == "OC Stock Balance":
+			return self.fresh_balance()
 		return self.fresh_master(doctype)
 
 	@committed
@@ -361,12 +435,11 @@ class World:
 		if doctype == "OC Warehouse":
 			return make_warehouse()
 		if doctype == "OC Sales Rollup":
-			return (
-				frappe.db.get_value(doctype, {})
-				or frappe.get_doc({"doctype": doctype})
-				.insert(ignore_permissions=True, ignore_mandatory=True)
-				.name
+			# A row of no day: no report's period holds it. Its name is a number, sent as text.
+			rollup = frappe.get_doc({"doctype": doctype}).insert(
+				ignore_permissions=True, ignore_mandatory=True
 			)
+			return str(rollup.name)
 		raise AssertionError(f"No factory for {doctype}")
 
 	@committed
@@ -408,8 +481,9 @@ class World:
 			"OC Stock Entry": self.draft_stock_entry,
 		}.get(doctype) or self.read_target(doctype)
 
-	def create_payload(self, doctype: str, marker: str, fresh: bool = False) -> dict:
-		"""A valid new record of `doctype` carrying `marker`; `fresh`: its prerequisites are new."""
+	def create_payload(self, doctype: str, marker: str) -> dict:
+		"""A valid new record of `doctype` carrying `marker`. A prerequisite that a record uses
+		up (a slip takes one note, a note one request, an order one archive record) is new."""
 		if doctype == "OC Order":
 			return {
 				"doctype": doctype,
@@ -434,7 +508,7 @@ class World:
 		if doctype == "OC Delivery Note":
 			from order_clerk.order_clerk.doctype.oc_outbound_slip.oc_outbound_slip import make_delivery_note
 
-			slip = self.fresh_slip("submitted") if fresh else self.slip
+			slip = self.fresh_slip("submitted")
 			self.as_user(None)
 			doc = make_delivery_note(slip)
 			doc.update({"carrier": "SF Express", "tracking_no": unique("SF"), "driver": marker})
@@ -444,13 +518,13 @@ class World:
 				new_invoice_request,
 			)
 
-			note = self.fresh_note("signed") if fresh else self.note
+			note = self.fresh_note("signed")
 			self.as_user(None)
 			doc = new_invoice_request([note])
 			doc.remarks = marker
 			return _payload(doc)
 		if doctype == "OC Archive Record":
-			order = self.fresh_order("approved") if fresh else self.order
+			order = self.fresh_order("approved")
 			return {"doctype": doctype, "order": order, "cabinet": marker}
 		if doctype == "OC Order Exception":
 			return {
@@ -589,9 +663,9 @@ def matrix_credentials():
 	"""Users of the matrix's own, one per role profile: other test modules reset the API keys of
 	the shared ones, and a key reset while the matrix runs would turn its cells into 401s."""
 	made = {}
+	# The System Manager first (ROLE_PROFILES' order): on a new site Frappe makes the first
+	# user saved a System Manager when there is no other.
 	for profile, roles in ROLE_PROFILES.items():
-		if profile == "sysadmin":
-			continue
 		for attempt in range(4):  # User rows are shared with concurrent test runs
 			try:
 				made[profile] = make_api_user(f"matrix_{profile}", roles)
@@ -601,6 +675,7 @@ def matrix_credentials():
 				frappe.db.rollback()
 				if attempt == 3:
 					raise
+	made.pop("sysadmin")
 	return made
 
 
@@ -666,14 +741,6 @@ def site_doctypes() -> dict[str, dict]:
 	}
 
 
-def with_gaps(cells):
-	"""Each cell as a test named by it; a cell of model.KNOWN_GAPS is an expected failure."""
-	for cell in cells:
-		reason = model.KNOWN_GAPS.get(cell.id)
-		marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-		yield pytest.param(*cell.values, id=cell.id, marks=marks)
-
-
 def test_the_model_covers_every_doctype_of_the_app():
 	"""A new DocType needs its row in the model before it ships; a stale row goes."""
 	on_site = site_doctypes()
@@ -727,7 +794,7 @@ def _applies(doctype: str, operation: str) -> bool:
 	return True
 
 
-@pytest.mark.parametrize(("doctype", "profile", "operation"), list(with_gaps(matrix_cells())))
+@pytest.mark.parametrize(("doctype", "profile", "operation"), list(matrix_cells()))
 def test_matrix(world, clients, doctype, profile, operation):
 	if not _applies(doctype, operation):
 		assert operation not in model.allowed(doctype, profile), "the model allows what cannot apply"
@@ -789,7 +856,7 @@ class MatrixCell:
 		marker = unique("AM")
 		if self.doctype in NUMERIC_MARKER:
 			marker = int(marker.rsplit("-", 1)[1][:6], 16) + 1000
-		payload = self.world.create_payload(self.doctype, marker, fresh=self.allowed)
+		payload = self.world.create_payload(self.doctype, marker)
 		fresh_db()  # hold no lock of the in-process transaction while the server works
 		response = self.client.post(resource(self.doctype), payload)
 		fresh_db()
@@ -804,20 +871,20 @@ class MatrixCell:
 		fresh_db()
 		before = self.snapshot(target, field)
 		value = unique("AM") if field != "actual_qty" else 4321
-		if self.doctype == "OC Settings":
-			value = before[field]  # the same value: a granted update leaves the site as it was
 		response = self.client.put(resource(self.doctype, target), {field: value})
 		fresh_db()
 		after = self.snapshot(target, field)
-		self.check(
-			response, effect=after != before if self.doctype != "OC Settings" else after[field] == value
-		)
+		if self.doctype == "OC Settings" and after != before:
+			# A granted update of the site's settings is undone: the value is the matrix's own.
+			frappe.db.set_single_value(self.doctype, field, before[field])
+			frappe.db.commit()
+		self.check(response, effect=after != before)
 		if self.doctype == "OC Settings" and self.allowed:
-			assert response.json()["data"][field] == value
+			assert after[field] == value and response.json()["data"][field] == value, self.name
 
 	def snapshot(self, target: str, field: str) -> dict:
 		if frappe.get_meta(self.doctype).issingle:
-			return {field: frappe.db.get_single_value(self.doctype, field)}
+			return {field: frappe.db.get_single_value(self.doctype, field, cache=False)}
 		return frappe.db.get_value(self.doctype, target, [field, "modified"], as_dict=True)
 
 	def delete(self):
@@ -827,7 +894,8 @@ class MatrixCell:
 		self.check(response, effect=not frappe.db.exists(self.doctype, target))
 
 	def rename(self):
-		target = self.target(mutating=True) if self.allowed else self.world.shared(self.doctype, "master")
+		# A record of its own: a rename wrongly let through must not move another cell's target.
+		target = self.world.fresh(self.doctype, "draft")
 		new_name = unique("RENAMED")
 		response = self.client.post(
 			"/api/method/frappe.client.rename_doc",
@@ -868,7 +936,7 @@ class MatrixCell:
 		self.check(response, effect=frappe.db.get_value(self.doctype, target, "docstatus") == 2)
 
 	def amend(self):
-		cancelled = (self.world.fresh if self.allowed else self.world.shared)(self.doctype, "cancelled")
+		cancelled = self.world.fresh(self.doctype, "cancelled")
 		source = frappe.get_doc(self.doctype, cancelled).as_dict(no_default_fields=True)
 		payload = json.loads(frappe.as_json(source))
 		payload.pop("workflow_state", None)
@@ -915,25 +983,32 @@ def _child_row(world: World, child: str) -> tuple[str, str]:
 	return parent_name, row
 
 
-def _clone_row(child: str, row: str) -> str:
-	"""A copy of the row in the same parent, for a cell that may delete or change it."""
-	clone = frappe.get_doc(child, row)
-	clone.name, clone.idx = None, clone.idx + 100
-	clone.db_insert()
-	frappe.db.commit()
-	return clone.name
+def _fresh_row(world: World, child: str) -> str:
+	"""A row of a new parent of its own, for a cell that may delete or change it."""
+	parent, fieldname = model.CHILDREN[child]
+	parent_name = world.fresh_parent(child)
+	fresh_db()
+	row = frappe.db.get_value(child, {"parent": parent_name, "parenttype": parent, "parentfield": fieldname})
+	assert row, f"the new {parent} {parent_name} has no {child} row"
+	return row
 
 
-def _text_field(child: str) -> str:
+def _change(child: str, row: str) -> tuple[str, object]:
+	"""A field of the row and a new value for it: text where the row has text, else a date."""
 	if child == "OC Order Maker":
-		return "action"
-	for df in frappe.get_meta(child).fields:
+		return "action", "Changed"
+	fields = frappe.get_meta(child).fields
+	for df in fields:
 		if df.fieldtype in ("Data", "Small Text", "Text", "Long Text") and not df.options:
-			return df.fieldname
-	raise AssertionError(f"{child} has no text field")
+			return df.fieldname, unique("AM")
+	for df in fields:
+		if df.fieldtype == "Date":
+			current = frappe.db.get_value(child, row, df.fieldname) or nowdate()
+			return df.fieldname, add_days(current, 1)
+	raise AssertionError(f"{child} has no text or date field")
 
 
-@pytest.mark.parametrize(("child", "profile", "operation"), list(with_gaps(child_cells())))
+@pytest.mark.parametrize(("child", "profile", "operation"), list(child_cells()))
 def test_child_matrix(world, clients, child, profile, operation):
 	parent, _fieldname = model.CHILDREN[child]
 	parent_name, row = _child_row(world, child)
@@ -961,15 +1036,15 @@ def test_child_matrix(world, clients, child, profile, operation):
 		else:
 			assert response.status_code == 403, f"{cell} should be refused: {describe(response)}"
 	elif operation == "update":
-		row, field = _clone_row(child, row), _text_field(child)
+		row = _fresh_row(world, child)
+		field, value = _change(child, row)
 		before = frappe.db.get_value(child, row, ["modified", field], as_dict=True)
-		value = "Changed" if field == "action" else unique("AM")
-		response = client.put(resource(child, row), {field: value})
+		response = client.put(resource(child, row), {field: str(value)})
 		fresh_db()
 		assert response.status_code in (403, 417), f"{cell} should be refused: {describe(response)}"
 		assert frappe.db.get_value(child, row, ["modified", field], as_dict=True) == before, f"{cell} wrote"
 	elif operation == "delete":
-		row = _clone_row(child, row)
+		row = _fresh_row(world, child)
 		response = client.request("DELETE", resource(child, row))
 		fresh_db()
 		assert response.status_code in (403, 417), f"{cell} should be refused: {describe(response)}"
