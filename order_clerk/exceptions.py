@@ -37,3 +37,11 @@ class InvalidPrintSettingsError(frappe.ValidationError):
 
 class CreditLimitError(frappe.ValidationError):
 	"""The approval would take the customer's exposure above their credit limit."""
+
+
+class ArchiveSealedError(frappe.ValidationError):
+	"""The order is archived and sealed: nothing of it changes (order_clerk.archive)."""
+
+
+class ArchiveIncompleteError(frappe.ValidationError):
+	"""An archive record lacks what sealing needs; the message names each missing piece."""

@@ -11,6 +11,7 @@ import pytest
 from frappe.utils import add_days, nowdate
 
 from order_clerk import archive
+from order_clerk.archive import files as archive_files
 from order_clerk.immutability import EvidenceFileError, RenameRefusedError
 from order_clerk.order_clerk.doctype.oc_delivery_note.oc_delivery_note import DuplicateDeliveryNoteError
 from order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request import (
@@ -66,7 +67,7 @@ def finished_order(world, people):
 
 
 def path_of(file_url):
-	return archive._path_of(file_url)
+	return archive_files._path_of(file_url)
 
 
 def sha256(path):

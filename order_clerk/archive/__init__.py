@@ -11,7 +11,6 @@ is idempotent: an item whose copy is intact keeps it, so a second run adds only 
 missing or changed and never duplicates a row.
 """
 
-import hashlib
 import os
 from typing import NamedTuple
 
@@ -22,16 +21,41 @@ from frappe.utils.pdf import get_pdf
 
 from order_clerk import status as statuses
 from order_clerk.approval_trail import approval_trail
-from order_clerk.notify import assign, users_with_role
-from order_clerk.roles import ORDER_CLERK, ORDER_REVIEWER
+from order_clerk.archive.files import (
+	ATTACHED_KINDS,
+	copy_intact,
+	keep_copy,
+	sha256_of,
+	take_copy,
+)
+from order_clerk.archive.verification import verify, verify_sealed_records
+from order_clerk.exceptions import ArchiveIncompleteError, ArchiveSealedError
+from order_clerk.notify import users_with_role
+from order_clerk.roles import ORDER_CLERK
 
-
-class ArchiveSealedError(frappe.ValidationError):
-	pass
-
-
-class ArchiveIncompleteError(frappe.ValidationError):
-	pass
+# What other modules, hooks and jobs use; the copies and the verification have modules of
+# their own (files, verification).
+__all__ = [
+	"ATTACHED_KINDS",
+	"OPEN_EXCEPTION_STATES",
+	"SEALED_DOCTYPES",
+	"SIGNED",
+	"ArchiveIncompleteError",
+	"ArchiveSealedError",
+	"gather",
+	"guard_sealed",
+	"is_ready",
+	"missing",
+	"order_documents",
+	"orders_of",
+	"print_and_copy_records",
+	"propose_archives",
+	"seal_dates",
+	"sealed_record_of",
+	"start_gathering",
+	"verify",
+	"verify_sealed_records",
+]
 
 
 class Expected(NamedTuple):
@@ -43,8 +67,6 @@ class Expected(NamedTuple):
 
 
 SIGNED = statuses.SIGNED_STATES
-# Items copied from a file attached to a document; the others are rendered.
-ATTACHED_KINDS = ("Original Order", "Signed Receipt", "Invoice Copy")
 # The documents of an order that its seal locks.
 SEALED_DOCTYPES = ("OC Order", "OC Outbound Slip", "OC Delivery Note", "OC Invoice Request")
 OPEN_EXCEPTION_STATES = statuses.OPEN_EXCEPTION_STATES
@@ -92,107 +114,8 @@ def expected_items(order) -> list[Expected]:
 	return items
 
 
-def _path_of(file_url: str | None) -> str | None:
-	"""The path on disk behind a local file URL, or None for anything else."""
-	for prefix, folder in (("/private/files/", ("private", "files")), ("/files/", ("public", "files"))):
-		if file_url and file_url.startswith(prefix):
-			base = os.path.realpath(frappe.get_site_path(*folder))
-			path = os.path.realpath(os.path.join(base, file_url[len(prefix) :]))
-			return path if path.startswith(base + os.sep) else None
-	return None
-
-
-def _read(file_url: str | None) -> bytes | None:
-	path = _path_of(file_url)
-	try:
-		with open(path, "rb") as f:
-			return f.read()
-	except (OSError, TypeError):
-		return None
-
-
-def sha256_of(file_url: str | None, attached_to=None) -> str | None:
-	"""The SHA-256 of a file's bytes, or None when the file (or its File record) is gone.
-
-	attached_to: a document the File record must be attached to (the archive's own copies).
-	"""
-	if not file_url:
-		return None
-	filters = {"file_url": file_url}
-	if attached_to is not None:
-		filters.update(attached_to_doctype=attached_to.doctype, attached_to_name=attached_to.name)
-	if not frappe.db.exists("File", filters):
-		return None
-	content = _read(file_url)
-	return None if content is None else hashlib.sha256(content).hexdigest()
-
-
-def keep_copy(record, content: bytes | str, extension: str) -> tuple[str, str]:
-	"""The archive's own private copy of these bytes, attached to the record and named by their
-	SHA-256; returns its URL and hash.
-
-	Written directly rather than through File.insert, which would share the bytes of an identical
-	earlier upload (the very file being copied) instead of keeping a copy.
-	"""
-	if isinstance(content, str):
-		content = content.encode()
-	digest = hashlib.sha256(content).hexdigest()
-	file_name = f"{record.name}-{digest}{extension.lower()}"
-	file_url = f"/private/files/{file_name}"
-	path = _path_of(file_url)
-	if os.path.exists(path):
-		with open(path, "rb") as f:
-			if hashlib.sha256(f.read()).hexdigest() != digest:
-				frappe.throw(
-					_(
-						"The archive's copy {0} no longer matches its name: it has been altered on disk."
-					).format(file_name),
-					ArchiveSealedError,
-				)
-	else:
-		with open(path, "wb") as f:
-			f.write(content)
-			os.fsync(f.fileno())
-		frappe.db.after_rollback.add(lambda: os.path.exists(path) and os.remove(path))
-	owner = {"file_url": file_url, "attached_to_doctype": record.doctype, "attached_to_name": record.name}
-	if not frappe.db.exists("File", owner):
-		file = frappe.get_doc(
-			{
-				"doctype": "File",
-				**owner,
-				"file_name": file_name,
-				"is_private": 1,
-				"folder": "Home/Attachments",
-				"file_size": len(content),
-				"file_type": extension.lstrip(".").upper(),
-				"content_hash": hashlib.md5(content).hexdigest(),
-			}
-		)
-		file.name = frappe.generate_hash(length=10)
-		file.set_user_and_timestamp()
-		file.db_insert()
-	return file_url, digest
-
-
 def _save_file(record, file_name: str, content: bytes) -> str:
 	return keep_copy(record, content, os.path.splitext(file_name)[1] or ".pdf")[0]
-
-
-def copy_intact(record, row) -> bool:
-	"""The item's file is the archive's own and still has the hash taken at gathering."""
-	return bool(row.file and row.sha256 and sha256_of(row.file, record) == row.sha256)
-
-
-def take_copy(record, row, source: str | None):
-	"""Copy an attached file into the archive, unless the copy already holds its current bytes."""
-	row.source_file = source
-	if copy_intact(record, row) and sha256_of(source) == row.sha256:
-		return
-	content = _read(source) if sha256_of(source) else None
-	if content is None:
-		row.file = row.sha256 = None
-		return
-	row.file, row.sha256 = keep_copy(record, content, os.path.splitext(source)[1])
 
 
 def render(record, item: Expected) -> str:
@@ -404,68 +327,6 @@ def guard_sealed(doc, method=None):
 				),
 				ArchiveSealedError,
 				title=_("Archived"),
-			)
-
-
-def _state(digest: str | None, expected: str | None) -> str:
-	return "Missing" if digest is None else ("Intact" if digest == expected else "Changed")
-
-
-def verify(record) -> list[dict]:
-	"""Recompute every hash, of the archive's copy and of the file it was copied from; each item
-	is intact, changed or missing."""
-	results, now = [], now_datetime()
-	for row in record.items:
-		copy_state = source_state = None
-		if not row.file:
-			state = "Missing" if row.required else "Intact"
-		else:
-			# Records sealed before the archive kept copies hold the attached file itself.
-			own = record if (row.source_file or row.kind not in ATTACHED_KINDS) else None
-			state = copy_state = _state(sha256_of(row.file, own), row.sha256)
-			if row.source_file:
-				source_state = _state(sha256_of(row.source_file), row.sha256)
-				if state == "Intact":
-					state = source_state
-		frappe.db.set_value("OC Archive Item", row.name, "verification", state, update_modified=False)
-		row.verification = state
-		results.append(
-			{
-				"kind": row.kind,
-				"document_type": row.document_type,
-				"document_name": row.document_name,
-				"file": row.file,
-				"source_file": row.source_file,
-				"copy": copy_state,
-				"source": source_state,
-				"status": state,
-			}
-		)
-	status = "Intact" if all(r["status"] == "Intact" for r in results) else "Mismatch"
-	frappe.db.set_value(
-		"OC Archive Record",
-		record.name,
-		{"last_verified_on": now, "verification_status": status},
-		update_modified=False,
-	)
-	record.last_verified_on, record.verification_status = now, status
-	return results
-
-
-def verify_sealed_records():
-	"""Daily: verify every sealed record; tell the reviewers about any mismatch."""
-	for name in frappe.get_all("OC Archive Record", filters={"docstatus": 1}, pluck="name"):
-		record = frappe.get_doc("OC Archive Record", name)
-		results = verify(record)
-		bad = [r for r in results if r["status"] != "Intact"]
-		if bad:
-			assign(
-				record,
-				users_with_role(ORDER_REVIEWER),
-				_("Archive {0} failed verification: {1}").format(
-					record.archive_no,
-					", ".join(f"{r['kind']} {r['document_name']}: {_(r['status'])}" for r in bad),
-				),
 			)
 
 
