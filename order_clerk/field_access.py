@@ -9,9 +9,14 @@ frappe.model.db_query.DatabaseQuery, and v15 offers no hook there that sees the 
 this module extends DatabaseQuery.parse_args, the step where the filters become lists, to
 refuse such a query for the app's DocTypes with a message that names the field.
 
+The form's history answers no questions either: Frappe sends a form the last Versions of its
+document with every value that changed (desk getdoc, get_docinfo), whatever the user may read;
+`readable_version_data` keeps only what the user may read.
+
 Installed before every request and background job (hooks.py), and when imported.
 """
 
+import json
 import re
 
 import frappe
@@ -97,8 +102,48 @@ def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
 	return rows[0].total_count if rows else 0
 
 
+def readable_version_data(doctype: str, data: str | None, user: str) -> str | None:
+	"""Version data of a `doctype` document without the values of fields the user may not read:
+	changed fields, and the rows and row changes of tables (whole tables above the user's level)."""
+	meta = frappe.get_meta(doctype)
+	if meta.module != APP_MODULE or not data or user == "Administrator":
+		return data
+	levels = set(meta.get_permlevel_access("read", user=user))
+
+	def readable(of_meta, fieldname: str) -> bool:
+		df = of_meta.get_field(fieldname)
+		return df is None or df.permlevel in levels
+
+	def table(fieldname: str):
+		df = meta.get_field(fieldname)
+		return frappe.get_meta(df.options) if df and df.fieldtype in frappe.model.table_fields else None
+
+	try:
+		version = json.loads(data)
+	except ValueError:
+		return data
+	version["changed"] = [row for row in version.get("changed") or [] if readable(meta, row[0])]
+	for key in ("added", "removed"):
+		version[key] = [
+			[fieldname, {k: v for k, v in (row or {}).items() if readable(table(fieldname), k)}]
+			for fieldname, row in version.get(key) or []
+			if table(fieldname) and readable(meta, fieldname)
+		]
+	row_changes = []
+	for fieldname, idx, row_name, changes in version.get("row_changed") or []:
+		if not (table(fieldname) and readable(meta, fieldname)):
+			continue
+		changes = [change for change in changes if readable(table(fieldname), change[0])]
+		if changes:
+			row_changes.append([fieldname, idx, row_name, changes])
+	version["row_changed"] = row_changes
+	return frappe.as_json(version)
+
+
 def install():
-	"""Extend DatabaseQuery.parse_args with check_query (once per process)."""
+	"""Extend DatabaseQuery.parse_args with check_query, and the form's Versions with
+	readable_version_data (once per process)."""
+	_install_version_filter()
 	if getattr(DatabaseQuery.parse_args, "checks_hidden_fields", False):
 		return
 	parse_args = DatabaseQuery.parse_args
@@ -109,6 +154,23 @@ def install():
 
 	parse_args_and_check.checks_hidden_fields = True
 	DatabaseQuery.parse_args = parse_args_and_check
+
+
+def _install_version_filter():
+	from frappe.desk.form import load
+
+	if getattr(load.get_versions, "keeps_to_readable_fields", False):
+		return
+	get_versions = load.get_versions
+
+	def get_readable_versions(doc):
+		versions = get_versions(doc)
+		for version in versions:
+			version.data = readable_version_data(doc.doctype, version.data, frappe.session.user)
+		return versions
+
+	get_readable_versions.keeps_to_readable_fields = True
+	load.get_versions = get_readable_versions
 
 
 install()

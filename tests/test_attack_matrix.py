@@ -1974,3 +1974,20 @@ def test_the_amounts_are_there_to_be_hidden(world, clients):
 		response = client.get(path, **params) if verb == "GET" else client.post(path, params)
 		assert response.status_code == 200, f"{label}: {describe(response)}"
 		assert any(mark in response.text for mark in SECRET_MARKS), f"{label} shows the clerk no amount"
+
+
+def _history_of(client, order: str) -> list[dict]:
+	response = client.get("/api/method/frappe.desk.form.load.getdoc", doctype="OC Order", name=order)
+	assert response.status_code == 200, describe(response)
+	return [json.loads(version["data"]) for version in response.json()["docinfo"]["versions"]]
+
+
+def test_the_form_history_keeps_to_readable_fields(world, clients):
+	"""The approval's Version records the credit figures (permlevel 1): the form's history shows
+	the warehouse that the order was approved, and not the figures; the clerk sees both."""
+	for profile, sees_figures in (("warehouse", False), ("clerk", True)):
+		changes = [row for data in _history_of(clients[profile], world.order) for row in data["changed"]]
+		changed = {row[0] for row in changes}
+		assert "workflow_state" in changed, f"{profile} sees no approval in the history"
+		figures = {"credit_limit_at_approval", "exposure_at_approval"} & changed
+		assert bool(figures) == sees_figures, f"{profile} sees {sorted(figures)} in the history"
