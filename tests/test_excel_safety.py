@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from frappe.utils import nowdate
 
-from order_clerk import api, excel_import
+from order_clerk import api, excel_import, excel_limits
 from order_clerk.excel_sheets import build_template
 from tests.utils import approved_order, make_customer, make_product, server_messages, unique
 
@@ -198,7 +198,7 @@ def refused(content: bytes, people) -> str:
 	orders_before = frappe.db.count("OC Order")
 	files_before = frappe.db.count("File", {"file_name": ("like", "%-errors.xlsx")})
 	started = time.monotonic()
-	with pytest.raises(excel_import.WorkbookTooLargeError) as refusal:
+	with pytest.raises(excel_limits.WorkbookTooLargeError) as refusal:
 		api.import_orders(file_url)
 	assert time.monotonic() - started < 30
 	assert frappe.db.count("OC Order") == orders_before
@@ -208,9 +208,9 @@ def refused(content: bytes, people) -> str:
 
 def test_a_file_larger_than_the_limit_is_refused(people):
 	content = add_parts(
-		template_with_lines(), {"xl/media/photo.bin": os.urandom(excel_import.MAX_FILE_BYTES)}
+		template_with_lines(), {"xl/media/photo.bin": os.urandom(excel_limits.MAX_FILE_BYTES)}
 	)
-	assert len(content) > excel_import.MAX_FILE_BYTES
+	assert len(content) > excel_limits.MAX_FILE_BYTES
 	assert "an import file may be at most 5.0 MB" in refused(content, people)
 
 
@@ -228,7 +228,7 @@ def test_a_file_that_unpacks_beyond_the_limit_is_refused(people):
 	# Compressed well under 100 to 1, but 60 MB unpacked: random bytes among blanks.
 	block = os.urandom(1000).hex().encode() + b" " * 58_000
 	content = add_parts(template_with_lines(), {f"xl/media/filler{n}.bin": block * 100 for n in range(10)})
-	assert len(content) < excel_import.MAX_FILE_BYTES
+	assert len(content) < excel_limits.MAX_FILE_BYTES
 	assert "an import file may unpack to at most 50.0 MB" in refused(content, people)
 
 
@@ -247,7 +247,7 @@ def test_a_sheet_with_more_rows_than_it_declares_is_refused(people):
 	content = template_with_lines()
 	rows = "".join(
 		f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>R</t></is></c></row>'
-		for n in range(2, excel_import.MAX_ROWS + 2)
+		for n in range(2, excel_limits.MAX_ROWS + 2)
 	)
 	sheet = (
 		'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
