@@ -1,9 +1,10 @@
 """The demo's story: orders at every stage of their life, and two years of history behind them.
 
-Called at the end of order_clerk.demo.setup_demo. The live orders go through the real
-controllers, each step taken by the demo user whose job it is (the clerk enters and submits,
-the reviewer approves, the warehouse confirms and dispatches, finance issues the invoice), so
-maker and checker are always different people. The history (a few hundred approved orders over
+Called at the end of order_clerk.demo.setup_demo; the history is built by
+order_clerk.demo_history, the scanned pages by order_clerk.demo_files. The live orders go
+through the real controllers, each step taken by the demo user whose job it is (the clerk
+enters and submits, the reviewer approves, the warehouse confirms and dispatches, finance
+issues the invoice), so maker and checker are always different people. The history (a few hundred approved orders over
 two years) goes in by bulk insert, numbered from the app's own counters, so the reports and
 charts have shape without minutes of set-up.
 
@@ -11,25 +12,14 @@ Idempotent: every order carries a fixed external reference (DEMO-…) that is it
 an order that exists is left as it is, and the history is inserted only once.
 """
 
-import datetime
-import io
-import os
-import random
-import socket
-import subprocess
-import sys
-import time
 import zlib
-from contextlib import contextmanager
 
 import frappe
-import requests
 from frappe.utils import add_days, flt, getdate, nowdate
 
 from order_clerk import archive, review
 from order_clerk.demo import DEMO_CUSTOMERS, DEMO_PRODUCTS, DEMO_WAREHOUSE
-from order_clerk.numbering import reserve_numbers
-from order_clerk.scale.generator import ITEM_FIELDS, ORDER_FIELDS
+from order_clerk.demo_files import print_server, save_file, scanned_page
 
 CLERK = "clerk@example.com"
 REVIEWER = "reviewer@example.com"
@@ -39,8 +29,6 @@ INTEGRATOR = "integrator@example.com"
 
 # Every demo order's external reference starts with it: the marker that keeps set-up idempotent.
 PREFIX = "DEMO"
-HISTORY_ORDERS = 360
-HISTORY_DAYS = 730
 
 # name, contact, phone, email, delivery address, payment terms
 MORE_CUSTOMERS = (
@@ -165,6 +153,9 @@ def story(prefix: str = PREFIX) -> list[frappe._dict]:
 
 def build(prefix: str = PREFIX):
 	"""Master data, the history and the live story; what exists already is kept."""
+	# The history reads this module's master data: imported here, not at the top.
+	from order_clerk.demo_history import build_history
+
 	previous = frappe.session.user
 	try:
 		frappe.set_user("Administrator")
@@ -425,249 +416,3 @@ def raise_exception(order: str, kind: str, description: str, due_in: int, escala
 		exception.reload()
 		exception.status = "Escalated"
 		exception.save()
-
-
-# files
-
-
-def save_file(doc, file_name: str, content: bytes) -> str:
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": file_name,
-			"content": content,
-			"is_private": 1,
-			"attached_to_doctype": doc.doctype,
-			"attached_to_name": doc.name,
-		}
-	)
-	file.insert(ignore_permissions=True)
-	return file.file_url
-
-
-def scanned_page(title: str, doc) -> bytes:
-	"""A small greyscale 'scan' of a paper form: title, reference, lines and a red stamp."""
-	from PIL import Image, ImageDraw
-
-	image = Image.new("RGB", (640, 420), (246, 244, 238))
-	draw = ImageDraw.Draw(image)
-	font = _font(26)
-	small = _font(16)
-	draw.text((30, 24), title, fill=(30, 30, 30), font=font)
-	draw.text((30, 70), f"{doc.doctype} {doc.name}", fill=(60, 60, 60), font=small)
-	customer = doc.get("customer_name") or doc.get("customer") or ""
-	draw.text((30, 96), str(customer), fill=(60, 60, 60), font=small)
-	for row in range(6):
-		y = 140 + row * 34
-		draw.line((30, y, 610, y), fill=(150, 150, 150), width=1)
-	for row, item in enumerate((doc.get("items") or [])[:5]):
-		draw.text((36, 148 + row * 34), f"{item.product}  × {flt(item.qty):g}", fill=(40, 40, 40), font=small)
-	draw.ellipse((470, 280, 590, 400), outline=(200, 30, 30), width=5)
-	draw.text((497, 328), "签收章", fill=(200, 30, 30), font=small)
-	draw.line((60, 370, 120, 350, 170, 385, 230, 345, 280, 372), fill=(20, 20, 90), width=3)
-	buffer = io.BytesIO()
-	image.convert("L").save(buffer, format="PNG", optimize=True)
-	return buffer.getvalue()
-
-
-def _font(size: int):
-	from PIL import ImageFont
-
-	for path in (
-		"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-		"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-	):
-		if os.path.exists(path):
-			return ImageFont.truetype(path, size)
-	return ImageFont.load_default()
-
-
-@contextmanager
-def print_server():
-	"""PDF rendering fetches the print stylesheet from the site's URL. During set-up nothing may
-	serve it yet, so a short-lived web server serves it on a free local port."""
-	if _answers(frappe.utils.get_url()):
-		yield
-		return
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		port = s.getsockname()[1]
-	sites_path = os.path.abspath(frappe.local.sites_path)
-	process = subprocess.Popen(
-		[
-			os.path.join(os.path.dirname(sys.executable), "gunicorn"),
-			"--bind",
-			f"127.0.0.1:{port}",
-			"--workers",
-			"1",
-			"frappe.app:application_with_statics()",
-		],
-		cwd=sites_path,
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-	)
-	previous = frappe.local.conf.get("host_name")
-	frappe.local.conf.host_name = f"http://{frappe.local.site}:{port}"
-	try:
-		deadline = time.monotonic() + 120
-		while not _answers(frappe.local.conf.host_name):
-			if process.poll() is not None or time.monotonic() > deadline:
-				frappe.throw(frappe._("The web server for rendering PDFs did not start."))
-			time.sleep(0.5)
-		yield
-	finally:
-		frappe.local.conf.host_name = previous
-		process.terminate()
-		try:
-			process.wait(timeout=20)
-		except subprocess.TimeoutExpired:
-			process.kill()
-
-
-def _answers(url: str) -> bool:
-	try:
-		return requests.get(f"{url}/api/method/ping", timeout=5).status_code == 200
-	except requests.RequestException:
-		return False
-
-
-# two years of history
-
-
-def build_history(prefix: str = PREFIX, count: int = HISTORY_ORDERS, days: int = HISTORY_DAYS):
-	"""Approved orders over two years, growing and seasonal, all shipped, signed and filed."""
-	if frappe.db.exists("OC Order", {"external_ref": ("like", f"{prefix}-H-%")}):
-		return
-	rng = random.Random(2026)
-	today = getdate(nowdate())
-	customers = frappe.get_all(
-		"OC Customer",
-		filters={"name": ("in", [c[0] for c in (*DEMO_CUSTOMERS, *MORE_CUSTOMERS)])},
-		fields=[
-			"name",
-			"customer_name",
-			"contact_person",
-			"phone",
-			"email",
-			"payment_terms",
-			"delivery_address",
-		],
-		order_by="name",
-	)
-	products = frappe.get_all(
-		"OC Product",
-		filters={"name": ("in", [p[0] for p in (*DEMO_PRODUCTS, *MORE_PRODUCTS)])},
-		fields=["name", "product_name", "specification", "uom", "standard_rate"],
-		order_by="name",
-	)
-	customer_weights = [rng.paretovariate(1.2) for _ in customers]
-	product_weights = [rng.paretovariate(1.2) for _ in products]
-	channels = ("Phone", "Email", "Online Platform", "Sales Rep", "Fax", "API")
-	channel_weights = (30, 28, 18, 14, 5, 5)
-	headers = []
-	for index in range(count):
-		order_date = _history_day(today, days, rng)
-		created = datetime.datetime.combine(
-			order_date, datetime.time(rng.randrange(8, 18), rng.randrange(60))
-		)
-		approved = created + datetime.timedelta(hours=rng.randrange(1, 30))
-		channel = rng.choices(channels, weights=channel_weights)[0]
-		headers.append(
-			{
-				"ref": f"{prefix}-H-{index + 1:04d}",
-				"customer": rng.choices(customers, weights=customer_weights)[0],
-				"channel": channel,
-				"owner": INTEGRATOR if channel == "API" else CLERK,
-				"order_date": order_date,
-				"delivery_date": order_date + datetime.timedelta(days=rng.randrange(7, 31)),
-				"created": created,
-				"approved_on": approved,
-				"cancelled": rng.random() < 0.03,
-				"lines": [
-					(product, rng.randint(*QUANTITIES.get(product.uom, (1, 100))))
-					for product in rng.choices(
-						products, weights=product_weights, k=rng.choice((1, 1, 2, 2, 3))
-					)
-				],
-			}
-		)
-	headers.sort(key=lambda h: h["created"])
-	_number(headers, "created", "ORD", 5, "name")
-	settings = frappe.get_cached_doc("OC Settings")
-	_number(
-		sorted(headers, key=lambda h: h["approved_on"]),
-		"approved_on",
-		settings.order_no_prefix or "SO",
-		settings.order_no_digits or 5,
-		"order_no",
-	)
-	order_rows, item_rows = [], []
-	for header in headers:
-		items = _history_items(header)
-		order_rows.append(_history_order(header))
-		item_rows.extend(items)
-	frappe.db.bulk_insert("OC Order", ORDER_FIELDS, order_rows)
-	frappe.db.bulk_insert("OC Order Item", ITEM_FIELDS, item_rows)
-	# The sales reports read the rollup that approval keeps; rows inserted in bulk join it here.
-	from order_clerk import sales_rollup
-
-	sales_rollup.add_orders([header["name"] for header in headers])
-
-
-def _history_day(today: datetime.date, days: int, rng: random.Random) -> datetime.date:
-	"""A working day; more orders lately (growth) and in spring and autumn (season)."""
-	while True:
-		age = rng.randrange(21, days)
-		day = today - datetime.timedelta(days=age)
-		growth = 1 - age / days * 0.5
-		season = 1.25 if day.month in (3, 4, 5, 9, 10, 11) else (0.6 if day.month in (1, 2) else 1)
-		if day.weekday() < 5 and rng.random() < growth * season / 1.25:
-			return day
-
-
-def _number(headers: list[dict], moment: str, prefix: str, digits: int, field: str):
-	"""Numbers from blocks of the app's per-year counters, so later ones continue without a gap."""
-	by_year = {}
-	for header in headers:
-		by_year.setdefault(header[moment].year, []).append(header)
-	for year, group in sorted(by_year.items()):
-		first = reserve_numbers(prefix, year, len(group))
-		for offset, header in enumerate(group):
-			header[field] = f"{prefix}-{year}-{first + offset:0{int(digits)}d}"
-
-
-def _history_items(header: dict) -> list[tuple]:
-	rows, total_qty, total = [], 0.0, 0.0
-	docstatus = 2 if header["cancelled"] else 1
-	done = 0 if header["cancelled"] else 1
-	for idx, (product, qty) in enumerate(header["lines"], start=1):
-		rate = flt(product.standard_rate)
-		amount = flt(qty * rate, 2)
-		total_qty += qty
-		total += amount
-		rows.append(
-			(
-				f"{header['name']}-{idx}", header["created"], header["approved_on"], header["owner"],
-				header["owner"], docstatus, idx, header["name"], "OC Order", "items", product.name,
-				product.product_name, product.specification, qty, product.uom, rate, amount, rate, 0,
-				qty * done, qty * done,
-			)
-		)  # fmt: skip
-	header["total_qty"], header["grand_total"] = total_qty, flt(total, 2)
-	return rows
-
-
-def _history_order(header: dict) -> tuple:
-	customer = header["customer"]
-	cancelled = header["cancelled"]
-	state, status = (review.CANCELLED, "Cancelled") if cancelled else (review.APPROVED, "Completed")
-	done = 0 if cancelled else 100
-	return (
-		header["name"], header["created"], header["approved_on"], header["owner"], REVIEWER,
-		2 if cancelled else 1, 0, header["channel"], header["ref"], customer.name, customer.customer_name,
-		f"PO{header['order_date']:%y%m%d}{header['ref'][-3:]}", header["order_date"], header["delivery_date"],
-		header["order_no"], customer.payment_terms, customer.delivery_address, customer.contact_person,
-		customer.phone, customer.email, header["total_qty"], header["grand_total"], done, done, 0, 1, state,
-		status, header["owner"], header["owner"], header["created"], REVIEWER, header["approved_on"],
-		None if cancelled else f"{header['channel']}:{header['ref']}",
-	)  # fmt: skip

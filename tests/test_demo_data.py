@@ -8,7 +8,7 @@ import frappe
 import pytest
 from frappe.utils import getdate, nowdate
 
-from order_clerk import archive, demo, demo_data
+from order_clerk import archive, demo, demo_data, demo_history
 from order_clerk.numbering import peek_next_number
 from order_clerk.order_clerk.report.order_statistics import order_statistics
 from order_clerk.roles import (
@@ -150,14 +150,14 @@ def test_the_story_has_every_stage_and_is_built_once(demo_users, printing, serve
 
 def test_history_spans_two_years_numbered_without_gaps(demo_users, prefix):
 	demo_data.ensure_masters()
-	demo_data.build_history(prefix)
-	demo_data.build_history(prefix)
+	demo_history.build_history(prefix)
+	demo_history.build_history(prefix)
 	history = frappe.get_all(
 		"OC Order",
 		filters={"external_ref": ("like", f"{prefix}-H-%")},
 		fields=["name", "order_no", "order_date", "docstatus", "owner", "approved_by", "grand_total"],
 	)
-	assert len(history) == demo_data.HISTORY_ORDERS
+	assert len(history) == demo_history.HISTORY_ORDERS
 	dates = sorted(getdate(o.order_date) for o in history)
 	assert (dates[-1] - dates[0]).days > 600 and dates[-1] < getdate(nowdate())
 	months = {(d.year, d.month) for d in dates}
