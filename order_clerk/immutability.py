@@ -34,6 +34,10 @@ class RenameRefusedError(frappe.ValidationError):
 	"""An approved document, or a master that approved documents name, keeps its name."""
 
 
+class RenameNotPermittedError(frappe.PermissionError):
+	"""A rename by a user without write permission on the DocType."""
+
+
 class EvidenceFileError(frappe.ValidationError):
 	"""A file kept as evidence cannot be deleted, replaced, re-pointed or made public."""
 
@@ -52,8 +56,20 @@ def before_rename(doc, method=None, old=None, new=None, merge=False):
 		return
 	if not _is_app_doctype(doc.doctype):
 		return
+	check_rename_permission(doc.doctype, old or doc.name)
 	refuse_rename(doc.doctype, old or doc.name, doc.docstatus, merge)
 	frappe.flags.oc_rename_checked = (doc.doctype, old or doc.name)
+
+
+def check_rename_permission(doctype: str, name: str):
+	"""Frappe checks write permission after this hook: a user who may not rename must not learn
+	from refuse_rename which submitted documents name the record."""
+	if not frappe.has_permission(doctype, "write"):
+		frappe.throw(
+			_("You may not rename {0} {1}: you need write permission on {0}.").format(_(doctype), name),
+			RenameNotPermittedError,
+			title=_("Not Permitted"),
+		)
 
 
 def after_rename(doc, method=None, old=None, new=None, merge=False):

@@ -19,10 +19,11 @@ Operations, each as a hostile client would send it:
 - cancel  POST frappe.client.cancel
 - amend   POST /api/resource/<doctype> of a copy of a cancelled document, with amended_from
 
-Every cell not listed as allowed must be refused: HTTP 403, and nothing written. Frappe answers
-a refused rename with 417 ("You need write permission to rename", "... not allowed to be
-renamed", or the app's RenameRefusedError for names used by sealed documents), which counts as a
-refusal for rename only. A child row written or deleted on its own is refused with 403, or with
+Every cell not listed as allowed must be refused: HTTP 403, and nothing written. A rename by a
+user without write permission is refused with 403 before anything else is checked (so the
+refusal names no documents); otherwise Frappe answers a refused rename with 417 ("... not
+allowed to be renamed", or the app's RenameRefusedError for names used by sealed documents),
+which counts as a refusal for rename only. A child row written or deleted on its own is refused with 403, or with
 417 where the framework or the parent's controller refuses the change (a row of a submitted
 document); either way nothing is written.
 

@@ -1991,3 +1991,20 @@ def test_the_form_history_keeps_to_readable_fields(world, clients):
 		assert "workflow_state" in changed, f"{profile} sees no approval in the history"
 		figures = {"credit_limit_at_approval", "exposure_at_approval"} & changed
 		assert bool(figures) == sees_figures, f"{profile} sees {sorted(figures)} in the history"
+
+
+@pytest.mark.parametrize("profile", ["reviewer", "warehouse", "finance", "integrator", "norole"])
+def test_a_refused_rename_names_no_documents(world, clients, profile):
+	"""Who may not rename a master is told so, not which approved orders name it."""
+	fresh_db()
+	order_no = frappe.db.get_value("OC Order", world.order, "order_no")
+	for doctype, name in (("OC Customer", world.customer), ("OC Product", world.product)):
+		response = clients[profile].post(
+			"/api/method/frappe.client.rename_doc",
+			{"doctype": doctype, "old_name": name, "new_name": unique("RENAMED")},
+		)
+		assert response.status_code == 403, f"{doctype}|{profile}: {describe(response)}"
+		for secret in ("named by", world.order, order_no, world.note, world.slip):
+			assert secret not in response.text, f"{doctype}|{profile} learns {secret}: {describe(response)}"
+		fresh_db()
+		assert frappe.db.exists(doctype, name)
