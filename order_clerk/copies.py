@@ -8,10 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-
-class CopyLedgerError(frappe.ValidationError):
-	pass
-
+from order_clerk.exceptions import CopyLedgerError
 
 FIELDS = ("copy", "handed_to", "handed_on", "remarks")
 

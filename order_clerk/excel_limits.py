@@ -17,6 +17,8 @@ from frappe import _
 from frappe.utils import escape_html
 from openpyxl.utils import column_index_from_string
 
+from order_clerk.exceptions import WorkbookTooLargeError
+
 # Limits on an uploaded workbook (README: "Importing orders from Excel").
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -27,10 +29,6 @@ MAX_COLUMNS = 50
 
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
-
-
-class WorkbookTooLargeError(frappe.ValidationError):
-	"""An uploaded workbook beyond one of the import limits."""
 
 
 def check_limits(content: bytes, file_name: str) -> int:

@@ -1,11 +1,13 @@
-"""Errors the app raises, so that callers and tests can tell them apart.
+"""Every error the app raises, so that callers and tests can tell them apart.
 
 Each maps to an HTTP status through its Frappe base class: ValidationError 417,
-PermissionError 403, DuplicateEntryError 409.
+PermissionError 403, DuplicateEntryError 409. The modules that raise them import them from
+here (and so still offer them under their old names).
 """
 
 import frappe
 
+# Orders and their review
 
 class InvalidOrderDataError(frappe.ValidationError):
 	"""A value of the wrong kind or out of range."""
@@ -45,3 +47,128 @@ class ArchiveSealedError(frappe.ValidationError):
 
 class ArchiveIncompleteError(frappe.ValidationError):
 	"""An archive record lacks what sealing needs; the message names each missing piece."""
+
+
+# Master data
+
+
+class DuplicateCustomerPriceError(frappe.ValidationError):
+	pass
+
+
+# Fulfilment
+
+
+class OverShipmentError(frappe.ValidationError):
+	pass
+
+
+class OrderNotShippableError(frappe.ValidationError):
+	pass
+
+
+class InsufficientStockError(frappe.ValidationError):
+	pass
+
+
+class NoShortageError(frappe.ValidationError):
+	pass
+
+
+class SignOffError(frappe.ValidationError):
+	pass
+
+
+class DuplicateDeliveryNoteError(frappe.DuplicateEntryError, frappe.ValidationError):
+	"""A slip has one delivery note, and a note lists each slip line once (HTTP 409)."""
+
+
+class CopyLedgerError(frappe.ValidationError):
+	pass
+
+
+class OrderExceptionError(frappe.ValidationError):
+	pass
+
+
+class MissingSettingError(frappe.ValidationError):
+	"""The app needs a value that neither the caller nor OC Settings gives."""
+
+
+# Invoicing
+
+
+class InvoiceRequestError(frappe.ValidationError):
+	pass
+
+
+class DuplicateInvoiceRequestError(frappe.DuplicateEntryError, InvoiceRequestError):
+	"""A delivery note is on one invoice request (HTTP 409)."""
+
+
+# Archive and evidence
+
+
+class DuplicateArchiveRecordError(frappe.DuplicateEntryError):
+	"""An order has one archive record (a unique index on the order holds it under concurrency)."""
+
+
+class RenameRefusedError(frappe.ValidationError):
+	"""An approved document, or a master that approved documents name, keeps its name."""
+
+
+class RenameNotPermittedError(frappe.PermissionError):
+	"""A rename by a user without write permission on the DocType."""
+
+
+class EvidenceFileError(frappe.ValidationError):
+	"""A file kept as evidence cannot be deleted, replaced, re-pointed or made public."""
+
+
+# Sign-off from the receiver's phone
+
+
+class SignOffLinkError(frappe.PermissionError):
+	"""The link is not one this site made for a note that can still be signed for (403)."""
+
+
+class SignOffLinkUsedError(frappe.ValidationError):
+	"""The note's sign-off is recorded already: the link has been used (417)."""
+
+
+class SignOffPhotoError(frappe.ValidationError):
+	"""The photo of the signed paper is missing, too large or not an image (417)."""
+
+
+# Customer portal
+
+
+class OrderNotConfirmableError(frappe.ValidationError):
+	"""The order is not in a state in which the customer confirms it."""
+
+
+class OrderAlreadyConfirmedError(frappe.DuplicateEntryError):
+	"""The order was confirmed before."""
+
+
+class NotACustomerContactError(frappe.PermissionError):
+	"""The user is no portal contact of a customer, or may not do this for it."""
+
+
+class InvalidPortalContactError(frappe.ValidationError):
+	"""A contact row or invitation that cannot be a portal contact."""
+
+
+# Permissions, amounts and files
+
+
+class HiddenFieldQueryError(frappe.PermissionError):
+	"""A list query filters, sorts or groups by a field the user may not read."""
+
+
+class AmountInWordsError(frappe.ValidationError, ValueError):
+	"""The value cannot be written as an amount in Chinese uppercase."""
+
+
+class WorkbookTooLargeError(frappe.ValidationError):
+	"""An uploaded workbook beyond one of the import limits."""

@@ -25,12 +25,10 @@ from frappe.model import get_permitted_fields
 from frappe.model.db_query import DatabaseQuery
 from frappe.utils import get_filter
 
+from order_clerk.exceptions import HiddenFieldQueryError
+
 APP_MODULE = "Order Clerk"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-class HiddenFieldQueryError(frappe.PermissionError):
-	"""A list query filters, sorts or groups by a field the user may not read."""
 
 
 def hidden_fields(doctype: str, parenttype: str | None, user: str) -> set[str]:

@@ -12,17 +12,10 @@ from frappe.query_builder.functions import Coalesce
 from frappe.utils import flt, getdate, nowdate
 
 from order_clerk import status as statuses
+from order_clerk.exceptions import OrderNotShippableError, OverShipmentError
 
 # Float noise allowance when comparing quantities.
 EPSILON = 1e-9
-
-
-class OverShipmentError(frappe.ValidationError):
-	pass
-
-
-class OrderNotShippableError(frappe.ValidationError):
-	pass
 
 
 def lock_order_lines(order: str, line_names: list[str] | None = None) -> dict[str, frappe._dict]:

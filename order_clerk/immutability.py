@@ -15,6 +15,7 @@ from frappe import _
 from frappe.utils import cint
 
 from order_clerk import archive
+from order_clerk.exceptions import EvidenceFileError, RenameNotPermittedError, RenameRefusedError
 
 MODULE = "Order Clerk"
 ARCHIVE_RECORD = "OC Archive Record"
@@ -28,18 +29,6 @@ FILE_IDENTITY = (
 	"attached_to_name",
 	"attached_to_field",
 )
-
-
-class RenameRefusedError(frappe.ValidationError):
-	"""An approved document, or a master that approved documents name, keeps its name."""
-
-
-class RenameNotPermittedError(frappe.PermissionError):
-	"""A rename by a user without write permission on the DocType."""
-
-
-class EvidenceFileError(frappe.ValidationError):
-	"""A file kept as evidence cannot be deleted, replaced, re-pointed or made public."""
 
 
 def _is_app_doctype(doctype: str) -> bool:

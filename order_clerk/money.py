@@ -22,8 +22,9 @@ Conventions, after the PBOC rules for filling in bills and settlement vouchers:
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-import frappe
 from frappe import _
+
+from order_clerk.exceptions import AmountInWordsError
 
 # The largest order total the app accepts (see OC Order's intake checks).
 MAX_AMOUNT = Decimal("999999999999")
@@ -32,10 +33,6 @@ DIGITS = "零壹贰叁肆伍陆柒捌玖"
 PLACES = ("仟", "佰", "拾", "")
 GROUPS = ("亿", "万", "")
 CENT = Decimal("0.01")
-
-
-class AmountInWordsError(frappe.ValidationError, ValueError):
-	"""The value cannot be written as an amount in Chinese uppercase."""
 
 
 def rmb_uppercase(amount) -> str:

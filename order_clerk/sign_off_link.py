@@ -22,6 +22,8 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, convert_utc_to_system_timezone, flt, format_datetime, get_url, now_datetime
 from frappe.utils.password import get_encryption_key
 
+from order_clerk.exceptions import SignOffLinkError, SignOffLinkUsedError, SignOffPhotoError
+
 DOCTYPE = "OC Delivery Note"
 ROUTE = "sign"
 DEFAULT_VALID_DAYS = 14
@@ -29,18 +31,6 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 SIGNED_BY_MAX = 140
 REMARKS_MAX = 1000
-
-
-class SignOffLinkError(frappe.PermissionError):
-	"""The link is not one this site made for a note that can still be signed for (403)."""
-
-
-class SignOffLinkUsedError(frappe.ValidationError):
-	"""The note's sign-off is recorded already: the link has been used (417)."""
-
-
-class SignOffPhotoError(frappe.ValidationError):
-	"""The photo of the signed paper is missing, too large or not an image (417)."""
 
 
 # the token

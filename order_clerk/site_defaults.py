@@ -8,9 +8,7 @@ never saw.
 import frappe
 from frappe import _
 
-
-class MissingSettingError(frappe.ValidationError):
-	"""The app needs a value that neither the caller nor OC Settings gives."""
+from order_clerk.exceptions import MissingSettingError
 
 
 def outbound_warehouse(warehouse: str | None = None, throw: bool = True) -> str | None:

@@ -17,9 +17,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt, nowdate
 
-
-class InsufficientStockError(frappe.ValidationError):
-	pass
+from order_clerk.exceptions import InsufficientStockError
 
 
 class StockLevel(NamedTuple):

@@ -20,6 +20,7 @@ from frappe import _
 from frappe.utils import cint, escape_html, now_datetime, validate_email_address
 
 from order_clerk import archive, review
+from order_clerk.exceptions import OrderAlreadyConfirmedError, OrderNotConfirmableError
 from order_clerk.notify import assign, users_with_role
 from order_clerk.order_clerk.doctype.oc_order.intake import content_fingerprint
 from order_clerk.portal.contacts import (
@@ -80,14 +81,6 @@ MAX_QUESTION_LENGTH = 2000
 # (failed attempts lock the account) apply to signing in itself.
 PORTAL_ACTIONS_PER_HOUR = 30
 INVITATIONS_PER_HOUR = 30
-
-
-class OrderNotConfirmableError(frappe.ValidationError):
-	"""The order is not in a state in which the customer confirms it."""
-
-
-class OrderAlreadyConfirmedError(frappe.DuplicateEntryError):
-	"""The order was confirmed before."""
 
 
 # what a contact does

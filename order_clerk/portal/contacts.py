@@ -6,15 +6,8 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import get_url, validate_email_address
 
+from order_clerk.exceptions import InvalidPortalContactError, NotACustomerContactError
 from order_clerk.roles import CUSTOMER_PORTAL_USER
-
-
-class NotACustomerContactError(frappe.PermissionError):
-	"""The user is no portal contact of a customer, or may not do this for it."""
-
-
-class InvalidPortalContactError(frappe.ValidationError):
-	"""A contact row or invitation that cannot be a portal contact."""
 
 
 def contact_of(user: str | None = None) -> frappe._dict | None:

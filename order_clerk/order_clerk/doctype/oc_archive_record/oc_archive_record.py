@@ -10,10 +10,7 @@ from order_clerk import archive
 from order_clerk import status as statuses
 from order_clerk.numbering import next_number
 from order_clerk.roles import ORDER_REVIEWER, require_role
-
-
-class DuplicateArchiveRecordError(frappe.DuplicateEntryError):
-	"""An order has one archive record (a unique index on the order holds it under concurrency)."""
+from order_clerk.exceptions import DuplicateArchiveRecordError
 
 
 ITEM_FIELDS = ("kind", "document_type", "document_name", "file", "source_file", "sha256", "required")

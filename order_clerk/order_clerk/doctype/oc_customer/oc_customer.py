@@ -6,10 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from order_clerk import portal
-
-
-class DuplicateCustomerPriceError(frappe.ValidationError):
-	pass
+from order_clerk.exceptions import DuplicateCustomerPriceError
 
 
 class OCCustomer(Document):

@@ -10,14 +10,7 @@ from order_clerk import archive, fulfilment
 from order_clerk import status as statuses
 from order_clerk.copies import validate_copies
 from order_clerk.roles import WAREHOUSE_OPERATOR, require_role
-
-
-class SignOffError(frappe.ValidationError):
-	pass
-
-
-class DuplicateDeliveryNoteError(frappe.DuplicateEntryError, frappe.ValidationError):
-	"""A slip has one delivery note, and a note lists each slip line once (HTTP 409)."""
+from order_clerk.exceptions import DuplicateDeliveryNoteError, SignOffError
 
 
 SIGNED_STATES = statuses.SIGNED_STATES

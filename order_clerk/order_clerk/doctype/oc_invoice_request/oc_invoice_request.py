@@ -12,14 +12,7 @@ from order_clerk import archive
 from order_clerk import status as statuses
 from order_clerk.notify import assign, users_with_role
 from order_clerk.roles import FINANCE_OFFICER, ORDER_CLERK, require_role
-
-
-class InvoiceRequestError(frappe.ValidationError):
-	pass
-
-
-class DuplicateInvoiceRequestError(frappe.DuplicateEntryError, InvoiceRequestError):
-	"""A delivery note is on one invoice request (HTTP 409)."""
+from order_clerk.exceptions import DuplicateInvoiceRequestError, InvoiceRequestError
 
 
 INVOICE_FIELDS = ("invoice_no", "invoice_date", "invoice_copy")

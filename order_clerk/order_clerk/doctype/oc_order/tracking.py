@@ -7,10 +7,7 @@ from frappe.utils import flt, now_datetime
 
 from order_clerk import stock
 from order_clerk.notify import assign, email_customer, users_with_role
-
-
-class NoShortageError(frappe.ValidationError):
-	pass
+from order_clerk.exceptions import NoShortageError
 
 
 def stock_check(order) -> list[dict]:

@@ -9,10 +9,7 @@ from frappe.utils import getdate, now_datetime, nowdate
 from order_clerk import archive, fulfilment
 from order_clerk.notify import assign, users_with_role
 from order_clerk.roles import ORDER_REVIEWER
-
-
-class OrderExceptionError(frappe.ValidationError):
-	pass
+from order_clerk.exceptions import OrderExceptionError
 
 
 OPEN_STATES = ("Open", "Escalated")
