@@ -140,8 +140,9 @@ def setup_demo_users(users: dict[str, DemoUser], password: str):
 			user.save(ignore_permissions=True)
 
 
-def setup_masters():
-	for name, contact, phone, email, address, terms in DEMO_CUSTOMERS:
+def setup_masters(customers=DEMO_CUSTOMERS, products=DEMO_PRODUCTS):
+	"""The customers and products that do not exist yet, from rows of the tables above."""
+	for name, contact, phone, email, address, terms in customers:
 		if not frappe.db.exists("OC Customer", name):
 			frappe.get_doc(
 				{
@@ -154,7 +155,7 @@ def setup_masters():
 					"payment_terms": terms,
 				}
 			).insert(ignore_permissions=True)
-	for code, name, spec, uom, rate in DEMO_PRODUCTS:
+	for code, name, spec, uom, rate in products:
 		if not frappe.db.exists("OC Product", code):
 			frappe.get_doc(
 				{

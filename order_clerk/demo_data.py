@@ -18,7 +18,7 @@ import frappe
 from frappe.utils import add_days, flt, getdate, nowdate
 
 from order_clerk import archive, review
-from order_clerk.demo import DEMO_CUSTOMERS, DEMO_PRODUCTS, DEMO_WAREHOUSE
+from order_clerk.demo import DEMO_CUSTOMERS, DEMO_PRODUCTS, DEMO_WAREHOUSE, setup_masters
 from order_clerk.demo_files import print_server, save_file, scanned_page
 
 CLERK = "clerk@example.com"
@@ -170,31 +170,7 @@ def build(prefix: str = PREFIX):
 
 
 def ensure_masters():
-	for name, contact, phone, email, address, terms in (*DEMO_CUSTOMERS, *MORE_CUSTOMERS):
-		if not frappe.db.exists("OC Customer", name):
-			frappe.get_doc(
-				{
-					"doctype": "OC Customer",
-					"customer_name": name,
-					"contact_person": contact,
-					"phone": phone,
-					"email": email,
-					"delivery_address": address,
-					"payment_terms": terms,
-				}
-			).insert(ignore_permissions=True)
-	for code, name, spec, uom, rate in (*DEMO_PRODUCTS, *MORE_PRODUCTS):
-		if not frappe.db.exists("OC Product", code):
-			frappe.get_doc(
-				{
-					"doctype": "OC Product",
-					"product_code": code,
-					"product_name": name,
-					"specification": spec,
-					"uom": uom,
-					"standard_rate": rate,
-				}
-			).insert(ignore_permissions=True)
+	setup_masters((*DEMO_CUSTOMERS, *MORE_CUSTOMERS), (*DEMO_PRODUCTS, *MORE_PRODUCTS))
 
 
 def ensure_stock(orders: list[frappe._dict]):

@@ -81,5 +81,55 @@ order_clerk.escape_grid_text = function (frm) {
 };
 
 $(document).on("form-refresh", (event, frm) => {
-	if (frm && frm.doctype && frm.meta && frm.meta.module === "Order Clerk") order_clerk.escape_grid_text(frm);
+	if (frm && frm.doctype && frm.meta && frm.meta.module === "Order Clerk")
+		order_clerk.escape_grid_text(frm);
 });
+
+// Filters the app's reports share: a date range, and the sales reports' order filters.
+frappe.provide("order_clerk.report");
+
+order_clerk.report.date_range = function (from_default) {
+	return [
+		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date", default: from_default, reqd: 1 },
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.get_today(),
+			reqd: 1,
+		},
+	];
+};
+
+// The channel, customer and clerk of the orders counted, and whether unapproved ones count.
+order_clerk.report.order_filters = function ({ product = false } = {}) {
+	return [
+		{
+			fieldname: "channel",
+			label: __("Channel"),
+			fieldtype: "Select",
+			options: ["", "Phone", "Email", "Online Platform", "Fax", "Sales Rep", "API", "Excel Import"],
+		},
+		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "OC Customer" },
+		...(product
+			? [{ fieldname: "product", label: __("Product"), fieldtype: "Link", options: "OC Product" }]
+			: []),
+		{ fieldname: "clerk", label: __("Clerk"), fieldtype: "Link", options: "User" },
+		{
+			fieldname: "include_unapproved",
+			label: __("Include orders not yet approved"),
+			fieldtype: "Check",
+			default: 0,
+		},
+	];
+};
+
+// "Export to Excel" of the sales statistics, with the report's filters.
+order_clerk.report.add_excel_export = function (report) {
+	report.page.add_inner_button(__("Export to Excel"), () => {
+		const filters = report.get_filter_values(true);
+		if (!filters) return;
+		const args = Object.fromEntries(Object.entries(filters).filter(([, value]) => value));
+		window.open(`/api/method/order_clerk.api.export_statistics?${new URLSearchParams(args)}`);
+	});
+};

@@ -3,20 +3,7 @@
 
 frappe.query_reports["Order Fulfilment"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.add_months(frappe.datetime.month_start(), -2),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-			reqd: 1,
-		},
+		...order_clerk.report.date_range(frappe.datetime.add_months(frappe.datetime.month_start(), -2)),
 		{
 			fieldname: "group_by",
 			label: __("Group By"),

@@ -3,20 +3,9 @@
 
 frappe.query_reports["Order Statistics"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.month_start(frappe.datetime.add_months(frappe.datetime.get_today(), -2)),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-			reqd: 1,
-		},
+		...order_clerk.report.date_range(
+			frappe.datetime.month_start(frappe.datetime.add_months(frappe.datetime.get_today(), -2))
+		),
 		{
 			fieldname: "period",
 			label: __("Period"),
@@ -43,29 +32,10 @@ frappe.query_reports["Order Statistics"] = {
 			default: "Customer",
 			reqd: 1,
 		},
-		{
-			fieldname: "channel",
-			label: __("Channel"),
-			fieldtype: "Select",
-			options: ["", "Phone", "Email", "Online Platform", "Fax", "Sales Rep", "API", "Excel Import"],
-		},
-		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "OC Customer" },
-		{ fieldname: "product", label: __("Product"), fieldtype: "Link", options: "OC Product" },
-		{ fieldname: "clerk", label: __("Clerk"), fieldtype: "Link", options: "User" },
-		{
-			fieldname: "include_unapproved",
-			label: __("Include orders not yet approved"),
-			fieldtype: "Check",
-			default: 0,
-		},
+		...order_clerk.report.order_filters({ product: true }),
 	],
 
 	onload(report) {
-		report.page.add_inner_button(__("Export to Excel"), () => {
-			const filters = report.get_filter_values(true);
-			if (!filters) return;
-			const args = Object.fromEntries(Object.entries(filters).filter(([, value]) => value));
-			window.open(`/api/method/order_clerk.api.export_statistics?${new URLSearchParams(args)}`);
-		});
+		order_clerk.report.add_excel_export(report);
 	},
 };
