@@ -109,12 +109,9 @@ def exposure_of(customer: str, lock: bool = False) -> frappe._dict:
 	return exposure_by_customer([customer], lock=lock).get(customer) or empty
 
 
-def position(order, lock: bool = False) -> frappe._dict:
+def position(order, lock: bool = False, limit: float | None = None) -> frappe._dict:
 	"""The customer's limit and exposure, before and with `order` if it is not approved yet."""
-	if lock:
-		# Serialises approvals for one customer: the second waits here until the first commits.
-		limit = frappe.db.get_value("OC Customer", order.customer, "credit_limit", for_update=True)
-	else:
+	if limit is None:
 		limit = frappe.db.get_value("OC Customer", order.customer, "credit_limit")
 	current = exposure_of(order.customer, lock=lock)
 	# Counted with the others once approved; while it is being approved, its docstatus is
@@ -139,10 +136,14 @@ def position(order, lock: bool = False) -> frappe._dict:
 
 def check_credit(order) -> None:
 	"""before_submit of an order: refuse an approval above the limit, or record the override."""
-	figures = position(order, lock=True)
-	order.credit_limit_at_approval = figures.credit_limit or None
-	order.exposure_at_approval = figures.exposure_after if figures.credit_limit else None
 	order.credit_approved_by = order.credit_override_reason = None
+	order.credit_limit_at_approval = order.exposure_at_approval = None
+	# Serialises approvals for one customer: the second waits here until the first commits.
+	limit = flt(frappe.db.get_value("OC Customer", order.customer, "credit_limit", for_update=True))
+	if not limit:
+		return  # no limit, no control, and no locking reads
+	figures = position(order, lock=True, limit=limit)
+	order.credit_limit_at_approval, order.exposure_at_approval = limit, figures.exposure_after
 	if not figures.over_limit:
 		return
 	reason = (frappe.flags.get("credit_override") or {}).get(order.name)
