@@ -164,6 +164,7 @@ CHILDREN: dict[str, tuple[str, str]] = {
 	"OC Copy Record": ("OC Outbound Slip", "copies"),
 	"OC Delivery Note Item": ("OC Delivery Note", "items"),
 	"OC Invoice Request Note": ("OC Invoice Request", "delivery_notes"),
+	"OC Invoice Payment": ("OC Invoice Request", "payments"),
 	"OC Order Exception Line": ("OC Order Exception", "lines"),
 	"OC Delivery Date Revision": ("OC Order Exception", "date_revisions"),
 	"OC Archive Item": ("OC Archive Record", "items"),

@@ -23,6 +23,7 @@ from tests.conftest import ROLE_PROFILES, SITE
 from tests.utils import (
 	Api,
 	act,
+	attach_receipt,
 	make_api_user,
 	make_customer,
 	make_note,
@@ -115,6 +116,7 @@ class World:
 		self.draft_note = self.fresh_note("draft")
 		self.invoice_request = self.fresh_invoice_request("submitted")
 		self.draft_invoice_request = self.fresh_invoice_request("draft")
+		self.paid_invoice_request = self.fresh_invoice_request("paid")
 		self._add_copy(self.slip)
 
 		self.archive_record = self.fresh_archive_record(order=self.order, with_item=True)
@@ -279,10 +281,22 @@ class World:
 		note = self.fresh_note("signed")
 		self.as_user("clerk")
 		request = new_invoice_request([note]).insert()
-		if state in ("submitted", "cancelled"):
+		if state in ("submitted", "cancelled", "paid"):
 			request.submit()
 		if state == "cancelled":
 			request.cancel()
+		if state == "paid":  # issued, and a first payment received
+			self.as_user("finance")
+			request = frappe.get_doc("OC Invoice Request", request.name)
+			request.update(
+				{
+					"invoice_no": unique("INV"),
+					"invoice_date": nowdate(),
+					"invoice_copy": attach_receipt("OC Invoice Request", request.name),
+				}
+			)
+			request.save()
+			request.record_payment(1, nowdate(), unique("PAY"))
 		frappe.db.commit()
 		self.as_user(None)
 		return request.name
@@ -388,6 +402,8 @@ class World:
 			return self.fresh_customer()
 		if parent == "OC Archive Record":
 			return self.fresh_archive_record(with_item=True)
+		if child == "OC Invoice Payment":
+			return self.fresh_invoice_request("paid")
 		return self.fresh(parent, {"OC Delivery Note": "signed"}.get(parent, "submitted"))
 
 	def shared(self, doctype: str, state: str) -> str:
@@ -976,7 +992,7 @@ def child_cells():
 
 def _child_row(world: World, child: str) -> tuple[str, str]:
 	parent, fieldname = model.CHILDREN[child]
-	parent_name = world.read_target(parent)
+	parent_name = world.paid_invoice_request if child == "OC Invoice Payment" else world.read_target(parent)
 	fresh_db()
 	row = frappe.db.get_value(child, {"parent": parent_name, "parenttype": parent, "parentfield": fieldname})
 	assert row, f"the matrix's records have no {child} row on {parent} {parent_name}"
@@ -1196,6 +1212,26 @@ METHODS = {
 			"invoice_copy": w.attachment.file_url,
 		},
 	),
+	"order_clerk.api.record_payment": (
+		"POST",
+		frozenset({"finance"}),
+		frozenset(),
+		lambda w: {"invoice_request": w.paid_invoice_request, "amount": 1, "received_on": nowdate()},
+	),
+	# The credit figures: for who reads a customer's credit limit (order_clerk.credit).
+	"order_clerk.api.get_credit_position": (
+		"GET",
+		frozenset({"clerk", "reviewer", "finance", "clerk_reviewer"}),
+		frozenset(),
+		lambda w: {"order": w.order},
+	),
+	# Only a Credit Controller, a role none of the profiles holds; each cell on an order of its own.
+	"order_clerk.api.approve_over_credit_limit": (
+		"POST",
+		frozenset(),
+		frozenset(),
+		lambda w: {"order": w.fresh_order("pending"), "reason": "A customer of long standing"},
+	),
 	"order_clerk.api.make_archive_record": (
 		"POST",
 		frozenset({"clerk", "reviewer", "clerk_reviewer"}),  # the order's record exists: write on it
@@ -1317,6 +1353,13 @@ METHODS = {
 		frozenset(),
 		lambda w: {"doctype": "OC Order", "name": w.order},
 	),
+	# The receiver's sign-off by the link on a printed note: public, answered only for a valid token.
+	"order_clerk.sign_off_link.sign": (
+		"POST",
+		frozenset(),
+		frozenset(),
+		lambda w: {"token": unique("forged"), "signed_by": "Wang Lei", "refused": 1},
+	),
 	# Approval by email: public, answered only for a valid signed link.
 	"order_clerk.email_approval.apply_action": (
 		"GET",
@@ -1344,7 +1387,11 @@ METHODS = {
 
 # Whitelisted methods open to guests on purpose: links in emails, checked by their signature.
 PUBLIC_METHODS = frozenset(
-	{"order_clerk.email_approval.apply_action", "order_clerk.email_approval.confirm_action"}
+	{
+		"order_clerk.email_approval.apply_action",
+		"order_clerk.email_approval.confirm_action",
+		"order_clerk.sign_off_link.sign",
+	}
 )
 
 
@@ -1393,6 +1440,10 @@ def test_whitelisted_method(world, clients, method, profile):
 	else:
 		response = client.post(path, params)
 	cell = f"{method}|{profile}"
+	if method == "order_clerk.sign_off_link.sign":
+		# A forged link is refused, whoever sends it; there is no note behind it to sign.
+		assert response.status_code in (403, 404, 417), f"{cell}: {describe(response)}"
+		return
 	if method in PUBLIC_METHODS:
 		# Without a valid signature nobody gets anything done (the answer is a page saying so),
 		# and the order stays pending.
