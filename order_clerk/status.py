@@ -33,8 +33,10 @@ CANCELLED = "Cancelled"
 NOTHING_TO_SHIP = frozenset({SHIPPED, DELIVERED, COMPLETED, CANCELLED, DRAFT})
 # Nothing may be shipped on an order in these.
 NOT_SHIPPABLE = frozenset({CANCELLED, COMPLETED, ON_HOLD})
-# An order in these is finished with: it is not archived again.
+# An order in these is finished with: it is not archived again, and commits no stock.
 CLOSED = frozenset({COMPLETED, CANCELLED})
+# An approved order in these still has goods to ship.
+OPEN_TO_SHIP = frozenset({TO_SHIP, PARTLY_SHIPPED, ON_HOLD})
 
 # exceptions that still hold an order
 OPEN_EXCEPTION_STATES = ("Open", "Escalated")

@@ -17,6 +17,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt, nowdate
 
+from order_clerk import status as statuses
 from order_clerk.exceptions import InsufficientStockError
 
 
@@ -73,7 +74,7 @@ def committed_quantities(products: list[str], exclude_order: str | None = None) 
 		.select(item.product, Sum(item.qty - item.shipped_qty))
 		.where(
 			(order.docstatus == 1)
-			& order.status.notin(["Completed", "Cancelled"])
+			& order.status.notin(list(statuses.CLOSED))
 			& item.product.isin(products)
 			& (item.qty > item.shipped_qty)
 		)

@@ -37,7 +37,7 @@ class OCOutboundSlip(Document):
 		order_no: DF.Data | None
 		posting_date: DF.Date
 		remarks: DF.SmallText | None
-		status: DF.Literal["Draft", "Issued", "Delivered", "Cancelled"]
+		status: DF.Literal["Draft", "Issued", "Cancelled"]
 		total_qty: DF.Float
 		warehouse: DF.Link
 	# end: auto-generated types

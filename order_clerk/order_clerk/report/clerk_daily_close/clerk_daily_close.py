@@ -18,6 +18,7 @@ from frappe.utils import cint, getdate, nowdate
 from pypika.terms import Function
 
 from order_clerk import sales_statistics as stats
+from order_clerk import status as statuses
 from order_clerk.permissions import order_scope_condition
 
 FIGURES = ("received", "entered", "sent_to_review", "approved", "shipped", "open_unapproved", "open_to_ship")
@@ -86,7 +87,7 @@ def get_rows(day, user: str, clerk: str | None = None) -> list[dict]:
 			user,
 			clerk,
 			owner,
-			lambda o: (o.docstatus == 1) & o.status.isin(["To Ship", "Partly Shipped", "On Hold"]),
+			lambda o: (o.docstatus == 1) & o.status.isin(list(statuses.OPEN_TO_SHIP)),
 		),
 	}
 	clerks = sorted({name for counts in figures.values() for name in counts if name})
