@@ -3,7 +3,10 @@ files behind a sealed archive.
 
 Renames are checked twice: `before_rename` gives the clear answer, and `after_rename` refuses a
 rename that skipped validation (Document.rename is whitelisted with `validate_rename`), so the
-transaction rolls back on every path.
+transaction rolls back on every path. A user may be renamed (a new e-mail address), but the
+app's submitted and cancelled documents keep the name they recorded of who made, approved,
+issued or sealed them: Frappe rewrites every link to a renamed user, and `after_rename` puts
+those back.
 
 A file is evidence when it belongs to an archive record, to a document of a sealed order, or
 is named by an attach field of an approved (or cancelled) document. Evidence keeps its bytes,
@@ -18,6 +21,7 @@ from order_clerk import archive
 from order_clerk.exceptions import EvidenceFileError, RenameNotPermittedError, RenameRefusedError
 
 MODULE = "Order Clerk"
+USER = "User"
 ARCHIVE_RECORD = "OC Archive Record"
 # The File fields that say where the bytes are, who may see them and what they belong to.
 FILE_IDENTITY = (
@@ -35,6 +39,11 @@ def _is_app_doctype(doctype: str) -> bool:
 	return frappe.get_meta(doctype).module == MODULE
 
 
+def _guards_name(doctype: str) -> bool:
+	"""The app's own DocTypes, and the users its documents name."""
+	return doctype == USER or _is_app_doctype(doctype)
+
+
 # renames
 
 
@@ -43,10 +52,13 @@ def before_rename(doc, method=None, old=None, new=None, merge=False):
 	if doc.doctype == "File":
 		guard_file(doc, _("renamed"))
 		return
-	if not _is_app_doctype(doc.doctype):
+	if not _guards_name(doc.doctype):
 		return
 	check_rename_permission(doc.doctype, old or doc.name)
-	refuse_rename(doc.doctype, old or doc.name, doc.docstatus, merge)
+	if doc.doctype == USER:
+		frappe.flags.oc_sealed_user_links = sealed_links_to_user(old or doc.name)
+	else:
+		refuse_rename(doc.doctype, old or doc.name, doc.docstatus, merge)
 	frappe.flags.oc_rename_checked = (doc.doctype, old or doc.name)
 
 
@@ -62,8 +74,8 @@ def check_rename_permission(doctype: str, name: str):
 
 
 def after_rename(doc, method=None, old=None, new=None, merge=False):
-	"""doc_events["*"]: a rename of the app's documents that skipped before_rename is undone."""
-	if not _is_app_doctype(doc.doctype):
+	"""doc_events["*"]: a rename of the app's documents (or a user) that skipped before_rename is undone."""
+	if not _guards_name(doc.doctype):
 		return
 	checked, frappe.flags.oc_rename_checked = frappe.flags.oc_rename_checked, None
 	if checked != (doc.doctype, old):
@@ -74,6 +86,38 @@ def after_rename(doc, method=None, old=None, new=None, merge=False):
 			RenameRefusedError,
 			title=_("Not Renamed"),
 		)
+	if doc.doctype == USER:
+		links, frappe.flags.oc_sealed_user_links = frappe.flags.oc_sealed_user_links or [], None
+		keep_sealed_user_links(links, old)
+
+
+def sealed_links_to_user(user: str) -> list[tuple[str, str, list[str]]]:
+	"""(DocType, field, names) of the app's submitted or cancelled documents, and of their rows,
+	whose User link names `user`."""
+	from frappe.model.rename_doc import get_link_fields
+
+	found = []
+	for field in get_link_fields(USER):
+		meta = frappe.get_meta(field["parent"])
+		if field.get("issingle") or meta.module != MODULE or not (meta.is_submittable or meta.istable):
+			continue
+		table = frappe.qb.DocType(field["parent"])
+		names = (
+			frappe.qb.from_(table)
+			.select(table.name)
+			.where((table[field["fieldname"]] == user) & (table.docstatus > 0))
+			.run(pluck=True)
+		)
+		if names:
+			found.append((field["parent"], field["fieldname"], names))
+	return found
+
+
+def keep_sealed_user_links(links: list[tuple[str, str, list[str]]], old: str):
+	"""Put back the name a sealed document recorded, after Frappe rewrote it to the new one."""
+	for doctype, fieldname, names in links:
+		table = frappe.qb.DocType(doctype)
+		frappe.qb.update(table).set(table[fieldname], old).where(table.name.isin(names)).run()
 
 
 def refuse_rename(doctype: str, name: str, docstatus: int, merge: bool = False):
