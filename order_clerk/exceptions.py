@@ -9,6 +9,7 @@ import frappe
 
 # Orders and their review
 
+
 class InvalidOrderDataError(frappe.ValidationError):
 	"""A value of the wrong kind or out of range."""
 

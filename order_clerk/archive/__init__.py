@@ -42,6 +42,7 @@ __all__ = [
 	"SIGNED",
 	"ArchiveIncompleteError",
 	"ArchiveSealedError",
+	"default_retention_years",
 	"gather",
 	"guard_sealed",
 	"is_ready",
@@ -149,15 +150,10 @@ def print_and_copy_records(order: str) -> dict:
 		fields=["parenttype", "parent", "copy", "handed_to", "handed_on", "recorded_by"],
 		order_by="parent, idx",
 	)
-	prints = []
-	if frappe.db.exists("DocType", "OC Print Log"):
-		names = [order, *docs.slips, *(n.name for n in docs.notes), *(r.name for r in docs.requests)]
-		prints = frappe.get_all(
-			"OC Print Log",
-			filters={"reference_name": ("in", names)},
-			fields=["*"],
-			order_by="creation",
-		)
+	names = [order, *docs.slips, *(n.name for n in docs.notes), *(r.name for r in docs.requests)]
+	prints = frappe.get_all(
+		"OC Print Log", filters={"reference_name": ("in", names)}, fields=["*"], order_by="creation"
+	)
 	return {"order": order, "copies": copies, "prints": prints}
 
 
@@ -330,10 +326,13 @@ def guard_sealed(doc, method=None):
 			)
 
 
+def default_retention_years() -> str:
+	"""How long an archive is kept unless its record says otherwise (OC Settings, else 10)."""
+	return frappe.db.get_single_value("OC Settings", "default_retention_years") or "10"
+
+
 def seal_dates(record):
-	years = cint(
-		record.retention_years or frappe.db.get_single_value("OC Settings", "default_retention_years") or 10
-	)
+	years = cint(record.retention_years or default_retention_years())
 	record.retention_years = str(years)
 	record.destroy_after = add_years(nowdate(), years)
 

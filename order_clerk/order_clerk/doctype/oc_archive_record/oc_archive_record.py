@@ -50,10 +50,7 @@ class OCArchiveRecord(Document):
 	def validate(self):
 		self.validate_order()
 		self.validate_items_unchanged()
-		if not self.retention_years:
-			self.retention_years = (
-				frappe.db.get_single_value("OC Settings", "default_retention_years") or "10"
-			)
+		self.retention_years = self.retention_years or archive.default_retention_years()
 		self.set_checklist()
 
 	def before_submit(self):

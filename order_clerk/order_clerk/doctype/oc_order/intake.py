@@ -16,12 +16,13 @@ from order_clerk.exceptions import InvalidOrderDataError
 from order_clerk.notify import email_customer
 from order_clerk.permissions import can_read_amounts
 from order_clerk.pricing import get_reference_prices
+from order_clerk.money import MAX_AMOUNT
 
 # Bounds beyond which a figure is a typing or integration error, not an order.
 MAX_QTY = 1_000_000_000
 MAX_RATE = 10_000_000_000
 # Largest amount a Currency column holds with room to spare.
-MAX_TOTAL = 999_999_999_999
+MAX_TOTAL = int(MAX_AMOUNT)  # the largest amount the app writes in words (order_clerk.money)
 
 CONTENT_FIELDS = (
 	"channel",

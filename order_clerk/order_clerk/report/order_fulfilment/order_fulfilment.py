@@ -20,7 +20,6 @@ from order_clerk import sales_statistics as stats
 from order_clerk.permissions import order_scope_condition
 
 CUSTOMER, MONTH = "Customer", "Month"
-DEFAULTS = {"group_by": CUSTOMER}
 
 
 @frappe.read_only()
