@@ -2059,3 +2059,54 @@ def test_a_refused_rename_names_no_documents(world, clients, profile):
 			assert secret not in response.text, f"{doctype}|{profile} learns {secret}: {describe(response)}"
 		fresh_db()
 		assert frappe.db.exists(doctype, name)
+
+
+def _price_questions(world: World, field: str):
+	"""Every way to ask a list about an order line's `field`: (label, verb, path, params)."""
+	line = f"`tabOC Order Item`.`{field}`"
+	yield (
+		"order filter",
+		"GET",
+		resource("OC Order"),
+		{"fields": '["name"]', "filters": json.dumps([["OC Order Item", field, ">", 0]])},
+	)
+	yield (
+		"line filter",
+		"GET",
+		resource("OC Order Item"),
+		{"parent": "OC Order", "fields": '["parent"]', "filters": json.dumps([[field, ">", 0]])},
+	)
+	yield (
+		"line sort",
+		"GET",
+		resource("OC Order Item"),
+		{"parent": "OC Order", "fields": '["parent"]', "order_by": f"{field} desc"},
+	)
+	yield (
+		"order group",
+		"POST",
+		"/api/method/frappe.desk.reportview.get",
+		{
+			"doctype": "OC Order",
+			"fields": json.dumps(["`tabOC Order`.`name`", line]),
+			"filters": json.dumps([["OC Order", "name", "=", world.order]]),
+			"group_by": line,
+		},
+	)
+
+
+@pytest.mark.parametrize("field", ["price_list_rate", "price_deviation_percent", "rate"])
+def test_the_integrator_asks_nothing_of_the_reference_price(world, clients, field):
+	"""The reference price is permlevel 2, above the integrator's levels: no list filters, sorts or
+	groups by it. The line's own rate (permlevel 1, the integrator's) is the control."""
+	hidden = field != "rate"
+	for label, verb, path, params in _price_questions(world, field):
+		client = clients["integrator"]
+		response = client.get(path, **params) if verb == "GET" else client.post(path, params)
+		if hidden:
+			assert response.status_code == 403, f"{label} by {field}: {describe(response)}"
+			assert exc_type(response) == "HiddenFieldQueryError" and field in response.text, describe(
+				response
+			)
+		else:
+			assert response.status_code == 200, f"{label} by {field}: {describe(response)}"
