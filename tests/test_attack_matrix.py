@@ -1328,6 +1328,12 @@ METHODS = {
 		)
 		for name in ("process", "convert", "reject", "receive_document")
 	},
+	"order_clerk.order_clerk.doctype.oc_intake.oc_intake.get_review": (
+		"GET",
+		None,
+		frozenset(),
+		lambda w: {"name": w.read_target("OC Intake")},
+	),
 	# The customer portal: its methods answer portal contacts only (tests/test_portal.py);
 	# the clerk invites them.
 	"order_clerk.portal.invite_contact": (

@@ -26,6 +26,8 @@ from order_clerk.capture.readers import (
 from order_clerk.capture.text import normalize
 
 TOUCHLESS_CONFIDENCE = 0.9
+# An intake in one of these is finished: it is not read again and becomes no order.
+CLOSED = ("Converted", "Duplicate", "Rejected")
 HEADER_FACTS = (
 	"customer",
 	"customer_po",
@@ -215,7 +217,7 @@ def make_order(intake, values: dict, submit_for_review: bool) -> str:
 def convert_intake(intake, corrections: dict) -> str:
 	"""The clerk confirms the reading, with corrections; a corrected product is learned for the
 	customer's part number, so the next order with it is read right."""
-	if intake.status in ("Converted", "Duplicate", "Rejected"):
+	if intake.status in CLOSED:
 		frappe.throw(_("Intake {0} is {1}; it cannot become an order.").format(intake.name, _(intake.status)))
 	data = intake.get_extraction()
 	if not data:

@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from order_clerk.capture import service
+from order_clerk.capture import review_screen, service
 
 
 class OCIntake(Document):
@@ -54,7 +54,7 @@ def process(name: str) -> dict:
 	"""Read the intake's document again and decide: a draft order, or what a person must check."""
 	intake = frappe.get_doc("OC Intake", name)
 	intake.check_permission("write")
-	if intake.status in ("Converted", "Duplicate", "Rejected"):
+	if intake.status in service.CLOSED:
 		frappe.throw(_("Intake {0} is {1} and is not read again.").format(name, _(intake.status)))
 	service.process_intake(intake)
 	return {"status": intake.status, "order": intake.order}
@@ -80,6 +80,14 @@ def reject(name: str) -> None:
 			_("Intake {0} has become order {1}; cancel the order instead.").format(name, intake.order)
 		)
 	intake.db_set("status", "Rejected")
+
+
+@frappe.whitelist(methods=["GET"])
+def get_review(name: str) -> dict:
+	"""What the review screen shows beside the extracted order: the original, the confidence a value
+	needs, and the actions open to the user."""
+	frappe.has_permission("OC Intake", "read", name, throw=True)
+	return review_screen.review_screen(frappe.get_doc("OC Intake", name))
 
 
 @frappe.whitelist(methods=["POST"])

@@ -1,0 +1,114 @@
+"""What the intake's review screen shows beside the extracted order: the original as the readers
+saw it, the confidence below which a value is for a person to check, and what the user may do.
+
+The screen highlights and sends corrections; deciding stays with the service.
+"""
+
+import frappe
+from frappe import _
+
+from order_clerk.capture import service
+from order_clerk.capture.readers import extension_of
+
+# Shown by the browser itself; everything the readers read is shown as they saw it.
+IMAGES = {"png", "jpg", "jpeg", "gif", "webp"}
+READ_AS_TEXT = {"xlsx", "xlsm", "xls", "csv", "txt", "eml"}
+MAX_ROWS = 300
+MAX_COLUMNS = 30
+# The original never changes; reading it again for every opening of the form would.
+CACHE_SECONDS = 3600
+
+
+def review_screen(intake) -> dict:
+	return {
+		"threshold": service.TOUCHLESS_CONFIDENCE,
+		"labels": service.fact_labels(),
+		"facts": list(service.HEADER_FACTS),
+		"original": original(intake),
+		"actions": actions(intake),
+	}
+
+
+def actions(intake) -> list[str]:
+	"""The buttons the screen offers; the methods behind them check again."""
+	if not frappe.has_permission("OC Intake", "write", intake):
+		return []
+	allowed = []
+	if intake.status not in service.CLOSED:
+		if intake.extraction and frappe.has_permission("OC Order", "create"):
+			allowed.append("convert")
+		if intake.source_file or intake.communication:
+			allowed.append("process")
+	if intake.status not in ("Converted", "Rejected"):
+		allowed.append("reject")
+	return allowed
+
+
+def original(intake) -> dict:
+	if intake.source_file:
+		# Only a file attached to this intake is read here: the field itself takes any URL.
+		file_name = frappe.db.get_value(
+			"File",
+			{
+				"file_url": intake.source_file,
+				"attached_to_doctype": "OC Intake",
+				"attached_to_name": intake.name,
+			},
+			"file_name",
+		)
+		return {
+			"url": intake.source_file,
+			"file_name": file_name or intake.source_file,
+			"kind": kind_of(file_name),
+			"pages": pages_seen(intake, intake.source_file) if kind_of(file_name) == "text" else [],
+		}
+	if intake.communication:
+		return {
+			"url": None,
+			"file_name": intake.subject or intake.communication,
+			"kind": "text",
+			"pages": pages_seen(intake, intake.communication),
+		}
+	return {"url": None, "file_name": None, "kind": None, "pages": []}
+
+
+def kind_of(file_name: str | None) -> str:
+	"""image and pdf: shown by the browser; text: shown as the readers saw it; file: a link."""
+	extension = extension_of(file_name or "")
+	if extension in IMAGES:
+		return "image"
+	if extension == "pdf":
+		return "pdf"
+	if file_name and extension in READ_AS_TEXT:
+		return "text"
+	return "file"
+
+
+def pages_seen(intake, source: str) -> list[dict]:
+	key = f"oc_intake_original::{source}"
+	pages = frappe.cache.get_value(key)
+	if pages is None:
+		try:
+			pages = [page_view(page) for page in service.read_pages(intake)]
+		except frappe.ValidationError:
+			frappe.clear_last_message()
+			pages = []
+		frappe.cache.set_value(key, pages, expires_in_sec=CACHE_SECONDS)
+	return pages
+
+
+def page_view(page) -> dict:
+	"""A page as rows of (text, where) cells for a sheet, lines of (text, where) otherwise."""
+	view = {"name": page.name, "kind": page.kind, "ocr": page.ocr, "title": page.name}
+	if page.kind == "sheet" and page.tables:
+		rows = page.tables[0][:MAX_ROWS]
+		width = min(MAX_COLUMNS, max((i + 1 for row in rows for i, c in enumerate(row) if c.text), default=0))
+		while rows and not any(cell.text for cell in rows[-1]):
+			rows = rows[:-1]
+		view["rows"] = [[[cell.text, cell.where] for cell in row[:width]] for row in rows]
+		first = rows[0][0].where if rows and rows[0] else ""
+		if "!" in first:
+			view["title"] = _("{0}, sheet {1}").format(page.name, first.split("!", 1)[0])
+	else:
+		view["lines"] = [[line.text, line.where] for line in page.lines[:MAX_ROWS]]
+	return view
