@@ -1,0 +1,378 @@
+// Copyright (c) 2026, order_clerk contributors
+// For license information, please see license.txt
+
+// The review screen: the original beside the order read from it, each value with its confidence
+// and where it was found. The clerk corrects values in place; the server decides (convert,
+// process and reject in oc_intake.py), and says which actions are open and what confidence a
+// value needs (get_review).
+
+const OC_INTAKE_METHOD = "order_clerk.order_clerk.doctype.oc_intake.oc_intake.";
+
+frappe.ui.form.on("OC Intake", {
+	refresh(frm) {
+		const wrapper = frm.get_field("review_html").$wrapper;
+		wrapper.empty();
+		frm.oc_review = null;
+		if (frm.is_new()) return;
+		const name = frm.doc.name;
+		frappe.call({ method: OC_INTAKE_METHOD + "get_review", args: { name }, type: "GET" }).then((r) => {
+			if (frm.doc.name !== name || !r.message) return;
+			frm.oc_review = new IntakeReview(frm, wrapper, r.message);
+			add_review_buttons(frm, r.message.actions);
+		});
+	},
+});
+
+function add_review_buttons(frm, actions) {
+	if (actions.includes("convert")) {
+		frm.add_custom_button(__("Convert to Order"), () => frm.oc_review.convert()).addClass(
+			"btn-primary oc-convert"
+		);
+	}
+	if (actions.includes("process")) {
+		const label = frm.doc.status === "New" ? __("Read Document") : __("Read Again");
+		frm.add_custom_button(label, () =>
+			frappe
+				.call({
+					method: OC_INTAKE_METHOD + "process",
+					args: { name: frm.doc.name },
+					freeze: true,
+					freeze_message: __("Reading the document…"),
+				})
+				.then(() => frm.reload_doc())
+		);
+	}
+	if (actions.includes("reject")) {
+		frm.add_custom_button(__("Reject"), () =>
+			frappe.confirm(__("Reject intake {0}? No order will be made from it.", [frm.doc.name]), () =>
+				frappe
+					.call({ method: OC_INTAKE_METHOD + "reject", args: { name: frm.doc.name }, freeze: true })
+					.then(() => frm.reload_doc())
+			)
+		);
+	}
+}
+
+// How a value was found, as the extraction notes it.
+function how_found(note, source) {
+	if (!note) return "";
+	if (note === "defaulted") {
+		return (
+			{
+				customer: __("from the customer's record"),
+				product: __("the product's standard price"),
+				sender: __("the sender"),
+			}[source] || __("from the customer's record")
+		);
+	}
+	const converted = note.match(/^converted from (.+)$/);
+	if (converted) return __("converted from {0}", [converted[1]]);
+	return (
+		{
+			"sender e-mail": __("by the sender's e-mail address"),
+			"sender domain": __("by the sender's e-mail domain"),
+			"sender number": __("by the sender's phone or fax number"),
+			"name in document": __("named in the document"),
+			"similar name in document": __("a similar name in the document"),
+			"unknown sender": __("unknown sender"),
+			"customer item code": __("by the customer's part number"),
+			"product code": __("by our product code"),
+			"name and specification": __("by name and specification"),
+			specification: __("by the specification"),
+			name: __("by the name only"),
+			ambiguous: __("several products fit"),
+			"no product": __("no product found"),
+			usual: __("the usual, as on record"),
+			absolute: "",
+			relative: __("a relative date, counted from the day it arrived"),
+		}[note] ?? note
+	);
+}
+
+// Where in the original a value was found: a cell (Sheet!E6) as it is, the rest in words.
+function where_label(source) {
+	if (!source) return "";
+	let m;
+	if ((m = source.match(/^page (\d+), line (\d+)$/))) return __("page {0}, line {1}", [m[1], m[2]]);
+	if ((m = source.match(/^page (\d+), table row (\d+)$/)))
+		return __("page {0}, table row {1}", [m[1], m[2]]);
+	if ((m = source.match(/^body line (\d+)$/))) return __("e-mail line {0}", [m[1]]);
+	if ((m = source.match(/^image line (\d+)$/))) return __("scan line {0}", [m[1]]);
+	if ((m = source.match(/^line (\d+)$/))) return __("line {0}", [m[1]]);
+	const words = {
+		subject: __("the subject"),
+		sender: __("the sender"),
+		customer: __("the customer's record"),
+		product: __("the product's record"),
+	};
+	return words[source] || source;
+}
+
+function is_blank(value) {
+	return value === null || value === undefined || value === "";
+}
+
+function same_value(a, b, numeric) {
+	if (is_blank(a) && is_blank(b)) return true;
+	if (numeric) return flt(a) === flt(b);
+	return String(a ?? "") === String(b ?? "");
+}
+
+const FACT_FIELDS = {
+	customer: { fieldtype: "Link", options: "OC Customer" },
+	delivery_date: { fieldtype: "Date" },
+	delivery_address: { fieldtype: "Small Text" },
+};
+
+const LINE_FIELDS = {
+	product: { fieldtype: "Link", options: "OC Product" },
+	qty: { fieldtype: "Float" },
+	rate: { fieldtype: "Float" },
+};
+
+class IntakeReview {
+	constructor(frm, wrapper, screen) {
+		this.frm = frm;
+		this.wrapper = wrapper;
+		this.screen = screen;
+		this.extraction = JSON.parse(frm.doc.extraction || "{}");
+		this.editable = screen.actions.includes("convert");
+		this.controls = { facts: {}, lines: [] };
+		this.render();
+	}
+
+	render() {
+		this.wrapper.html(`
+			<style>${IntakeReview.css}</style>
+			<div class="oc-review">
+				<div class="oc-review-original"></div>
+				<div class="oc-review-extracted"></div>
+			</div>`);
+		this.render_original(this.wrapper.find(".oc-review-original"));
+		this.render_extracted(this.wrapper.find(".oc-review-extracted"));
+		// Pointing at a value shows where it was found in the original.
+		this.wrapper.off(".oc_review");
+		this.wrapper.on("mouseenter.oc_review", ".oc-value[data-where]", (e) =>
+			this.point_at(e.currentTarget.dataset.where)
+		);
+		this.wrapper.on("mouseleave.oc_review", ".oc-value[data-where]", () => this.point_at(null));
+	}
+
+	render_original($box) {
+		const original = this.screen.original;
+		const esc = frappe.utils.escape_html;
+		const doc = this.frm.doc;
+		const link = original.url
+			? `<a href="${esc(original.url)}" target="_blank" rel="noopener">${esc(original.file_name)}</a>`
+			: esc(original.file_name || "");
+		$box.append(`
+			<div class="oc-review-heading">${__("Original")}: ${link}</div>
+			<div class="oc-review-meta small text-muted">
+				${esc(doc.sender || "")}${doc.subject ? " · " + esc(doc.subject) : ""}
+			</div>`);
+		if (original.kind === "image") {
+			$box.append(
+				`<img class="oc-original-image" src="${esc(original.url)}" alt="${esc(original.file_name)}">`
+			);
+		} else if (original.kind === "pdf") {
+			$box.append(
+				`<iframe class="oc-original-pdf" src="${esc(original.url)}" title="${esc(original.file_name)}"></iframe>`
+			);
+		} else if (original.pages && original.pages.length) {
+			original.pages.forEach((page) => $box.append(this.page_html(page)));
+		} else {
+			$box.append(
+				`<p class="text-muted">${
+					original.url
+						? __("This document cannot be shown here; open it with the link above.")
+						: __("There is no original document.")
+				}</p>`
+			);
+		}
+	}
+
+	page_html(page) {
+		const esc = frappe.utils.escape_html;
+		const title = `<div class="oc-page-title small text-muted">${esc(page.title)}</div>`;
+		if (page.rows) {
+			const rows = page.rows
+				.map(
+					(row) =>
+						`<tr>${row
+							.map(
+								([text, where]) =>
+									`<td data-where="${esc(where)}" title="${esc(where)}">${esc(text)}</td>`
+							)
+							.join("")}</tr>`
+				)
+				.join("");
+			return `${title}<div class="oc-original-sheet"><table class="oc-sheet">${rows}</table></div>`;
+		}
+		const lines = (page.lines || [])
+			.map(
+				([text, where]) =>
+					`<div class="oc-original-line" data-where="${esc(where)}"><span class="oc-where">${esc(
+						where_label(where)
+					)}</span>${esc(text)}</div>`
+			)
+			.join("");
+		return `${title}<div class="oc-original-text">${lines}</div>`;
+	}
+
+	render_extracted($box) {
+		const data = this.extraction;
+		const threshold = this.screen.threshold;
+		if (!data.lines) {
+			$box.append(`<div class="oc-review-heading">${__("Extracted Order")}</div>
+				<p class="text-muted">${__("The document has not been read yet.")}</p>`);
+			return;
+		}
+		$box.append(`
+			<div class="oc-review-heading">${__("Extracted Order")}</div>
+			<div class="small text-muted">${__(
+				"Values read with less than {0}% confidence are highlighted; missing values are marked.",
+				[Math.round(threshold * 100)]
+			)}</div>
+			<table class="table table-sm oc-review-facts"><tbody></tbody></table>
+			<table class="table table-sm oc-review-lines">
+				<thead><tr>
+					<th>#</th><th>${__("In the Document")}</th><th>${__("Product")}</th>
+					<th>${__("Qty")}</th><th>${__("Rate")}</th>
+				</tr></thead>
+				<tbody></tbody>
+			</table>`);
+		const $facts = $box.find(".oc-review-facts tbody");
+		this.screen.facts.forEach((fact) => {
+			const $row = $(
+				`<tr data-fact="${fact}"><th>${frappe.utils.escape_html(this.screen.labels[fact])}</th></tr>`
+			);
+			$row.append(
+				this.value_cell(data[fact] || {}, FACT_FIELDS[fact] || { fieldtype: "Data" }, (control) => {
+					this.controls.facts[fact] = control;
+				})
+			);
+			$facts.append($row);
+		});
+		const $lines = $box.find(".oc-review-lines tbody");
+		data.lines.forEach((line, index) => {
+			const esc = frappe.utils.escape_html;
+			const $row = $(`<tr data-line="${index + 1}">
+				<td>${index + 1}</td>
+				<td class="oc-line-text">
+					${line.code ? `<div class="oc-line-code">${esc(line.code)}</div>` : ""}
+					<div>${esc(line.text || "")}</div>
+				</td></tr>`);
+			const controls = {};
+			Object.entries(LINE_FIELDS).forEach(([field, df]) => {
+				$row.append(this.value_cell(line[field] || {}, df, (control) => (controls[field] = control)));
+			});
+			this.controls.lines.push(controls);
+			$lines.append($row);
+		});
+	}
+
+	// One value: an input (or its text, when it can no longer change), its confidence, and how
+	// and where it was found.
+	value_cell(read, df, keep) {
+		const esc = frappe.utils.escape_html;
+		const missing = is_blank(read.value);
+		const low = !missing && (read.confidence || 0) < this.screen.threshold;
+		const where = where_label(read.source);
+		const how = how_found(read.note, read.source);
+		const $cell = $(`<td class="oc-value ${missing ? "oc-missing" : ""} ${low ? "oc-low" : ""}"
+			${read.source ? `data-where="${esc(read.source)}"` : ""}
+			title="${esc([where, how].filter(Boolean).join(" · "))}">
+				<div class="oc-input"></div>
+				<div class="oc-value-facts small">
+					<span class="oc-confidence">${
+						missing ? __("Missing") : __("{0}% sure", [Math.round((read.confidence || 0) * 100)])
+					}</span>
+					${where ? `<span class="oc-source">${esc(where)}</span>` : ""}
+					${how ? `<span class="oc-how">${esc(how)}</span>` : ""}
+				</div>
+			</td>`);
+		if (this.editable) {
+			const control = frappe.ui.form.make_control({
+				parent: $cell.find(".oc-input"),
+				df: { ...df, fieldname: `oc_review_${frappe.utils.get_random(6)}` },
+				render_input: true,
+				only_input: true,
+			});
+			control.set_value(missing ? "" : read.value);
+			control.read = read.value;
+			keep(control);
+		} else {
+			$cell.find(".oc-input").text(missing ? "" : String(read.value));
+		}
+		return $cell;
+	}
+
+	point_at(where) {
+		const $original = this.wrapper.find(".oc-review-original");
+		$original.find(".oc-source-active").removeClass("oc-source-active");
+		if (!where) return;
+		const $found = $original.find("[data-where]").filter((_i, el) => el.dataset.where === where);
+		$found.addClass("oc-source-active");
+	}
+
+	// Only what the clerk changed; the lines go whole (the server takes them as the order's lines).
+	corrections() {
+		const corrections = {};
+		Object.entries(this.controls.facts).forEach(([fact, control]) => {
+			const value = control.get_value();
+			if (!same_value(value, control.read)) corrections[fact] = value;
+		});
+		const lines = this.controls.lines.map((controls) => ({
+			product: controls.product.get_value(),
+			qty: controls.qty.get_value(),
+			rate: controls.rate.get_value(),
+		}));
+		const changed = this.controls.lines.some(
+			(controls, i) =>
+				!same_value(lines[i].product, controls.product.read) ||
+				!same_value(lines[i].qty, controls.qty.read, true) ||
+				!same_value(lines[i].rate, controls.rate.read, true)
+		);
+		if (changed) corrections.lines = lines;
+		return corrections;
+	}
+
+	convert() {
+		const frm = this.frm;
+		frappe
+			.call({
+				method: OC_INTAKE_METHOD + "convert",
+				args: { name: frm.doc.name, corrections: JSON.stringify(this.corrections()) },
+				freeze: true,
+				freeze_message: __("Making the order…"),
+			})
+			.then((r) => {
+				if (!r.message) return;
+				frappe.show_alert({ message: __("Order {0} made.", [r.message]), indicator: "green" });
+				frappe.set_route("Form", "OC Order", r.message);
+			});
+	}
+}
+
+IntakeReview.css = `
+	.oc-review { display: flex; gap: var(--padding-lg, 20px); align-items: flex-start; }
+	.oc-review-original, .oc-review-extracted { flex: 1 1 50%; min-width: 0; }
+	.oc-review-heading { font-weight: 600; margin-bottom: 4px; }
+	.oc-original-image { max-width: 100%; border: 1px solid var(--border-color); }
+	.oc-original-pdf { width: 100%; height: 80vh; border: 1px solid var(--border-color); }
+	.oc-original-sheet, .oc-original-text { max-height: 80vh; overflow: auto;
+		border: 1px solid var(--border-color); font-size: var(--text-sm, 12px); }
+	.oc-sheet td { border: 1px solid var(--border-color); padding: 2px 4px; white-space: nowrap; }
+	.oc-original-line { padding: 1px 4px; white-space: pre-wrap; }
+	.oc-where { color: var(--text-muted); margin-right: 8px; }
+	.oc-source-active { background: var(--yellow-100, #fff7d3); outline: 2px solid var(--yellow-400, #f5c000); }
+	.oc-review-facts th { width: 25%; font-weight: normal; color: var(--text-muted); }
+	.oc-value.oc-low { background: var(--orange-50, #fff5eb); }
+	.oc-value.oc-low .oc-confidence { color: var(--orange-600, #d4660d); font-weight: 600; }
+	.oc-value.oc-missing { background: var(--red-50, #fff0f0); }
+	.oc-value.oc-missing .oc-confidence { color: var(--red-600, #c9303a); font-weight: 600; }
+	.oc-value-facts span + span::before { content: " · "; }
+	.oc-value-facts { color: var(--text-muted); }
+	.oc-line-text { max-width: 260px; font-size: var(--text-sm, 12px); }
+	.oc-line-code { font-weight: 600; }
+`;
