@@ -1,4 +1,5 @@
-"""Fixtures: a connection to the real site, and a real web server for REST tests.
+"""Fixtures: a connection to the real site, a real web server for REST tests, and the records,
+helpers and browser tabs that tests in several modules share.
 
 In-process tests run inside one database transaction each and roll it back at the end.
 REST tests talk to a gunicorn process that this session starts on 127.0.0.1; the records
@@ -16,7 +17,14 @@ import frappe
 import pytest
 import requests
 
-from tests.utils import Api, make_api_user
+from tests.utils import (
+	Api,
+	finished_order,
+	gathered_record,
+	keep_user,
+	make_api_user,
+	stocked_world,
+)
 
 SITE = os.environ.get("OC_TEST_SITE", "order-clerk-test.localhost")
 BENCH_DIR = os.environ.get("OC_BENCH_DIR") or os.path.abspath(
@@ -175,3 +183,148 @@ def chromium():
 @pytest.fixture(scope="session")
 def guest(server):
 	return Api(server, SITE)
+
+
+@pytest.fixture
+def world(people):
+	"""A warehouse holding 100 of a new product at 50, and a new customer."""
+	return stocked_world(people, rate=50)
+
+
+@pytest.fixture(scope="module")
+def rest_world(credentials):
+	"""A warehouse holding 1,000 of a new product at 10, and a new customer, committed for the
+	server to see; with the test users as `people`."""
+	people = frappe._dict({profile: creds[0] for profile, creds in credentials.items()})
+	world = stocked_world(people, rate=10, stock=1000)
+	frappe.db.commit()  # seen by the server process
+	return frappe._dict(world, people=people)
+
+
+@pytest.fixture(scope="module")
+def sealed(credentials, server):
+	"""One sealed order with its original, signed receipt, invoice and invoice copy; committed."""
+	people = frappe._dict({profile: creds[0] for profile, creds in credentials.items()})
+	previous = frappe.local.conf.get("host_name")
+	frappe.local.conf.host_name = f"http://{frappe.local.site}:{server.rsplit(':', 1)[1]}"
+	world = stocked_world(people, rate=50, stock=10)
+	done = finished_order(world, people)
+	record = gathered_record(done.order, people)
+	frappe.set_user(people.reviewer)
+	frappe.get_doc("OC Archive Record", record.name).submit()
+	frappe.set_user("Administrator")
+	request = frappe.db.get_value("OC Invoice Request Note", {"delivery_note": done.note}, "parent")
+	frappe.local.conf.host_name = previous
+	frappe.db.commit()  # seen by the server process
+	record = frappe.get_doc("OC Archive Record", record.name)
+	rows = {row.kind: row for row in record.items}
+	return frappe._dict(done, record=record.name, request=request, rows=rows, people=people, world=world)
+
+
+@pytest.fixture
+def sales(people):
+	"""The known orders of tests/sales_data.py, made through the review workflow."""
+	from tests.sales_data import make_sales
+
+	return make_sales(people)
+
+
+@pytest.fixture
+def printing():
+	"""Prints in this process, rolled back with the test like everything else.
+
+	Marks the process as under test, as Frappe's own runner does: outside tests, the access
+	log that printview writes commits the transaction, and with it this test's records.
+	Under test, though, Frappe sends the email of a notification (the assignments made at
+	approval) at once, and the email queue commits: emails are muted.
+	"""
+	saved = frappe.flags.in_test, frappe.flags.mute_emails, frappe.local.lang
+	frappe.flags.in_test = frappe.flags.mute_emails = True
+	yield
+	# print_language does not restore the language when the print fails.
+	frappe.flags.in_test, frappe.flags.mute_emails, frappe.local.lang = saved
+	frappe.local.jenv = None
+	# set_single_value caches what it sets, and the rollback does not clear that cache.
+	frappe.db.value_cache.pop("OC Settings", None)
+
+
+@pytest.fixture
+def pdf_site(printing, server):
+	"""PDFs made in this process fetch the site's print styles from the test server."""
+	conf = frappe.local.conf
+	saved = conf.get("host_name")
+	conf.host_name = server
+	yield server
+	conf.host_name = saved
+
+
+@pytest.fixture(scope="module")
+def demo_users():
+	"""The demo's users, with exactly their roles, as the demo site has them (kept: committed)."""
+	from order_clerk import demo_data
+	from order_clerk.roles import (
+		FINANCE_OFFICER,
+		ORDER_CLERK,
+		ORDER_INTEGRATOR,
+		ORDER_REVIEWER,
+		WAREHOUSE_OPERATOR,
+	)
+
+	for email, role in {
+		demo_data.CLERK: ORDER_CLERK,
+		demo_data.REVIEWER: ORDER_REVIEWER,
+		demo_data.WAREHOUSE: WAREHOUSE_OPERATOR,
+		demo_data.FINANCE: FINANCE_OFFICER,
+		demo_data.INTEGRATOR: ORDER_INTEGRATOR,
+	}.items():
+		keep_user(email, [role])
+
+
+@pytest.fixture(scope="session")
+def desk_users(credentials):
+	"""Per language, a clerk, a reviewer and a warehouse user who log in with a password.
+
+	Users of their own, so that the Chinese language stays with them and no other test's
+	messages change. After `credentials`, which makes the session's System Manager first.
+	"""
+	from frappe.utils.password import update_password
+
+	from tests.desk import DESK_PROFILES, TEXT
+
+	password = f"{frappe.generate_hash(length=12)}-Oc1"
+	users = {}
+	for lang in TEXT:
+		for profile, roles in DESK_PROFILES.items():
+			email = make_api_user(f"browser_{lang}_{profile}", roles)[0]
+			user = frappe.get_doc("User", email)
+			user.language = lang
+			user.save(ignore_permissions=True)
+			update_password(email, password)
+			users[lang, profile] = email
+	frappe.db.commit()  # seen by the server process
+	return frappe._dict(users=users, password=password)
+
+
+@pytest.fixture
+def desk(request, server, chromium, desk_users):
+	"""Opens a logged-in desk for a user; closes every browser context at the end, after a
+	screenshot of each when the test failed."""
+	from tests.desk import TIMEOUT_MS, Desk
+
+	base_url = f"http://{SITE}:{server.rsplit(':', 1)[1]}"
+	failed_before = request.session.testsfailed
+	desks = []
+
+	def open_desk(lang: str, profile: str, shots: str) -> "Desk":
+		context = chromium.new_context(base_url=base_url, viewport={"width": 1440, "height": 1000})
+		context.set_default_timeout(TIMEOUT_MS)
+		opened = Desk(context.new_page(), lang, shots)
+		desks.append((profile, opened))
+		opened.login(desk_users.users[lang, profile], desk_users.password)
+		return opened
+
+	yield open_desk
+	for profile, opened in desks:
+		if request.session.testsfailed > failed_before:
+			opened.page.screenshot(path=os.path.join(opened.shots, f"failed-{profile}.png"), full_page=True)
+		opened.page.context.close()

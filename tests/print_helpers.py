@@ -1,10 +1,12 @@
-"""Helpers of the print tests: orders to print, PDFs through Frappe's own path, what they hold."""
+"""Helpers of the print tests: orders to print, PDFs through Frappe's own path, what they hold.
+
+The fixtures that print in this process (`printing`, `pdf_site`) are in tests/conftest.py.
+"""
 
 import io
 import re
 
 import frappe
-import pytest
 from frappe.translate import print_language
 from pypdf import PdfReader
 
@@ -16,35 +18,6 @@ ORDER_CONFIRMATION = "OC Order Confirmation"
 # Two lines that come to 12,345.67: 200 x 12.50 + 1 x 9,845.67.
 TOTAL = 12345.67
 TOTAL_IN_WORDS = "壹万贰仟叁佰肆拾伍元陆角柒分"
-
-
-@pytest.fixture
-def printing():
-	"""Prints in this process, rolled back with the test like everything else.
-
-	Marks the process as under test, as Frappe's own runner does: outside tests, the access
-	log that printview writes commits the transaction, and with it this test's records.
-	Under test, though, Frappe sends the email of a notification (the assignments made at
-	approval) at once, and the email queue commits: emails are muted.
-	"""
-	saved = frappe.flags.in_test, frappe.flags.mute_emails, frappe.local.lang
-	frappe.flags.in_test = frappe.flags.mute_emails = True
-	yield
-	# print_language does not restore the language when the print fails.
-	frappe.flags.in_test, frappe.flags.mute_emails, frappe.local.lang = saved
-	frappe.local.jenv = None
-	# set_single_value caches what it sets, and the rollback does not clear that cache.
-	frappe.db.value_cache.pop("OC Settings", None)
-
-
-@pytest.fixture
-def pdf_site(printing, server):
-	"""PDFs made in this process fetch the site's print styles from the test server."""
-	conf = frappe.local.conf
-	saved = conf.get("host_name")
-	conf.host_name = server
-	yield server
-	conf.host_name = saved
 
 
 def set_print_settings(**values):

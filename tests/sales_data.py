@@ -69,6 +69,12 @@ def make_sales(people, orders=ORDERS) -> frappe._dict:
 	return frappe._dict(products=products, customers=customers, orders=made, people=people)
 
 
+def run_report(execute, sales, customer: str, **filters) -> tuple:
+	"""A report's `execute` over the data set's period for one of its customers (by letter)."""
+	filters = {"from_date": FROM_DATE, "to_date": TO_DATE, "customer": sales.customers[customer], **filters}
+	return execute(filters)
+
+
 def period_start(day: datetime.date, period: str) -> datetime.date:
 	if period == "Weekly":
 		return day - datetime.timedelta(days=day.weekday())

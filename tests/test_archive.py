@@ -9,18 +9,14 @@ from frappe.utils import getdate, nowdate
 
 from order_clerk import archive
 from order_clerk.numbering import peek_next_number
-from order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request import new_invoice_request
 from tests.utils import (
 	approved_order,
-	attach_receipt,
-	make_customer,
-	make_product,
-	make_warehouse,
-	receive_stock,
-	ship,
-	sign,
-	stocked_world,
+	finished_order,
+	gathered_record,
 )
+
+# Gathering prints PDFs, which fetch the print styles from the test server.
+pytestmark = pytest.mark.usefixtures("served_site")
 
 ALL_KINDS = [
 	"Order",
@@ -33,48 +29,6 @@ ALL_KINDS = [
 	"Invoice Copy",
 	"Print and Copy Records",
 ]
-
-
-@pytest.fixture
-def world(people, served_site):
-	return stocked_world(people, rate=50)
-
-
-def finished_order(world, people, invoice=True):
-	"""Approved with its original attached, shipped, signed, and invoiced when asked."""
-	order = approved_order(
-		people, world.customer, world.product, items=[{"product": world.product, "qty": 4}]
-	)
-	frappe.set_user("Administrator")
-	original = attach_receipt("OC Order", order.name)
-	frappe.db.set_value("OC Order", order.name, "original_order", original)
-	slip, note = ship(world, people, order.name)
-	sign(note, "Signed")
-	doc = frappe.get_doc("OC Outbound Slip", slip)
-	doc.append("copies", {"copy": "Finance Copy", "handed_to": "Finance"})
-	doc.save()
-	if invoice:
-		request = new_invoice_request([note]).insert()
-		request.submit()
-		frappe.set_user(people.finance)
-		request = frappe.get_doc("OC Invoice Request", request.name)
-		request.update(
-			{
-				"invoice_no": "FP-001",
-				"invoice_date": nowdate(),
-				"invoice_copy": attach_receipt("OC Invoice Request", request.name),
-			}
-		)
-		request.save()
-	frappe.set_user("Administrator")
-	return frappe._dict(order=order.name, slip=slip, note=note)
-
-
-def gathered_record(order, people):
-	frappe.set_user(people.clerk)
-	record = frappe.get_doc({"doctype": "OC Archive Record", "order": order}).insert()
-	archive.gather(record.name)
-	return frappe.get_doc("OC Archive Record", record.name)
 
 
 def file_path(file_url):
@@ -225,27 +179,6 @@ def test_ready_orders_are_proposed(world, people):
 
 
 # through REST
-
-
-@pytest.fixture(scope="module")
-def sealed(credentials, server):
-	people = frappe._dict({profile: creds[0] for profile, creds in credentials.items()})
-	frappe.set_user("Administrator")
-	previous = frappe.local.conf.get("host_name")
-	frappe.local.conf.host_name = f"http://{frappe.local.site}:{server.rsplit(':', 1)[1]}"
-	warehouse = make_warehouse()
-	world = frappe._dict(warehouse=warehouse, product=make_product(rate=50), customer=make_customer())
-	frappe.set_user(people.warehouse)
-	receive_stock(warehouse, world.product, 10)
-	done = finished_order(world, people)
-	record = gathered_record(done.order, people)
-	frappe.set_user(people.reviewer)
-	frappe.get_doc("OC Archive Record", record.name).submit()
-	frappe.set_user("Administrator")
-	request = frappe.db.get_value("OC Invoice Request Note", {"delivery_note": done.note}, "parent")
-	frappe.local.conf.host_name = previous
-	frappe.db.commit()  # seen by the server process
-	return frappe._dict(done, record=record.name, request=request)
 
 
 @pytest.mark.rest

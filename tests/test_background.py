@@ -7,7 +7,6 @@ Frappe names its queues "<bench_id>:<queue>". Each test enqueues under a bench i
 jobs, never another test's nor the demo site's.
 """
 
-import io
 import json
 import os
 import subprocess
@@ -17,15 +16,13 @@ import time
 from contextlib import contextmanager
 
 import frappe
-import openpyxl
 from frappe.utils import add_days, now_datetime, nowdate
 from frappe.utils.background_jobs import get_job, get_redis_conn
 from rq import Queue
 
 from order_clerk import api, excel_import, hooks
-from order_clerk.excel_sheets import build_template
 from tests.conftest import SITE, SITES_PATH
-from tests.utils import approved_order, make_customer, make_product, unique
+from tests.utils import approved_order, make_customer, make_product, unique, workbook
 
 QUEUES = ("long", "default", "short")
 
@@ -112,17 +109,6 @@ class Realtime:
 				found.append((data["event"], data["message"]))
 		self.pubsub.close()
 		return found
-
-
-def workbook(orders: list[list], lines: list[list]) -> bytes:
-	book = openpyxl.load_workbook(io.BytesIO(build_template()))
-	for sheet, rows in (("Orders", orders), ("Lines", lines)):
-		for row_number, values in enumerate(rows, start=2):
-			for column, value in enumerate(values, start=1):
-				book[sheet].cell(row=row_number, column=column, value=value)
-	buffer = io.BytesIO()
-	book.save(buffer)
-	return buffer.getvalue()
 
 
 def test_a_worker_runs_a_large_import_to_the_end(people):

@@ -16,7 +16,6 @@ import pytest
 
 from order_clerk import archive, demo_data
 from tests.conftest import BENCH_DIR, SITE, SITES_PATH
-from tests.test_demo_data import demo_users  # noqa: F401  (the demo's users on the tests' site)
 
 RESTORED_SITE = "order-clerk-restore.localhost"
 
@@ -97,7 +96,7 @@ def drop_restored_site(user: str, password: str, archive_path: str):
 
 
 @pytest.fixture
-def sealed_archive(demo_users, served_site):  # noqa: F811
+def sealed_archive(demo_users, served_site):
 	"""The demo's archived order, under this run's own references, sealed on the tests' site and
 	committed for the backup (the access log of each rendered PDF commits on the way anyway)."""
 	prefix = f"B{uuid.uuid4().hex[:8]}"

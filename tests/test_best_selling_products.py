@@ -7,19 +7,13 @@ import pytest
 from frappe.utils import flt
 
 from order_clerk.order_clerk.report.best_selling_products.best_selling_products import execute
-from tests.sales_data import FROM_DATE, TO_DATE, expected_products, make_sales
+from tests.sales_data import expected_products, run_report
 
 D = datetime.date
 
 
-@pytest.fixture
-def sales(people):
-	return make_sales(people)
-
-
 def run(sales, customer: str, **filters) -> tuple:
-	filters = {"from_date": FROM_DATE, "to_date": TO_DATE, "customer": sales.customers[customer], **filters}
-	return execute(filters)
+	return run_report(execute, sales, customer, **filters)
 
 
 def expected_rows(sales, customer: str, rank_by: str, top_n: int, **kwargs) -> list[tuple]:

@@ -9,20 +9,16 @@ The browser is Debian's /usr/bin/chromium; Playwright never downloads one. The r
 server must see are committed, with unique names, as in the other tests against the server.
 """
 
-import os
 import re
-import shutil
 
 import frappe
 import pytest
 from frappe.utils import add_days, getdate, nowdate
-from frappe.utils.password import update_password
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.conftest import BENCH_DIR, SITE
+from tests.desk import TEXT, TIMEOUT_MS, screenshot_dir
 from tests.utils import (
 	act,
-	make_api_user,
 	make_customer,
 	make_order,
 	make_product,
@@ -30,235 +26,6 @@ from tests.utils import (
 	receive_stock,
 	unique,
 )
-
-# Generous: the machine is small and shared, and the first desk load builds caches.
-TIMEOUT_MS = 90_000
-# Assertions wait as long as actions do: the machine may be busy.
-expect.set_options(timeout=TIMEOUT_MS)
-
-DESK_PROFILES = {
-	"clerk": ["Order Clerk"],
-	"reviewer": ["Order Reviewer"],
-	"warehouse": ["Warehouse Operator"],
-}
-
-# What the desk must show, in each language; the Chinese comes from order_clerk/locale/zh.po
-# (and Frappe's own translations for Frappe's words, such as 操作 and 提交).
-TEXT = {
-	"en": {
-		"order": "OC Order",
-		"customer": "Customer",
-		"delivery_date": "Delivery Date",
-		"complete": "All seven facts confirmed",
-		"deviation_reason": "Row 2: Reason for the price deviation of 20.0% from the reference price",
-		"price_deviations": "Price Deviations",
-		"reason": "Express motor winding requested by the customer",
-		"submit_for_review": "Submit for Review",
-		"approve": "Approve",
-		"draft": "Draft",
-		"needs_clarification": "Needs Clarification",
-		"pending_review": "Pending Review",
-		"to_ship": "To Ship",
-		"rejected": "Rejected",
-		"create": "Create",
-		"outbound_slip": "Outbound Slip",
-		"slip": "OC Outbound Slip",
-		"warehouse": "Warehouse",
-		"my_drafts": "My Drafts",
-		"awaiting_my_review": "Awaiting My Review",
-	},
-	"zh": {
-		"order": "销售订单",
-		"customer": "客户",
-		"delivery_date": "交货日期",
-		"complete": "七项要素已全部确认",
-		"deviation_reason": "第2行：单价偏离参考价 20.0% 的原因",
-		"price_deviations": "价格偏差",
-		"reason": "客户要求电机加急绕线",
-		"submit_for_review": "提交审核",
-		"approve": "审核通过",
-		"draft": "草稿",
-		"needs_clarification": "待确认",
-		"pending_review": "待审核",
-		"to_ship": "待发货",
-		"rejected": "已驳回",
-		"create": "创建",
-		"outbound_slip": "出库单",
-		"slip": "出库单",
-		"warehouse": "仓库",
-		"my_drafts": "我的草稿",
-		"awaiting_my_review": "待我审核",
-	},
-}
-
-
-def screenshot_dir(lang: str) -> str:
-	path = os.path.join(os.environ.get("OC_TEST_OUTPUT") or BENCH_DIR, "screenshots", lang)
-	shutil.rmtree(path, ignore_errors=True)
-	os.makedirs(path)
-	return path
-
-
-@pytest.fixture(scope="session")
-def desk_users(credentials):
-	"""Per language, a clerk, a reviewer and a warehouse user who log in with a password.
-
-	Users of their own, so that the Chinese language stays with them and no other test's
-	messages change. After `credentials`, which makes the session's System Manager first.
-	"""
-	password = f"{frappe.generate_hash(length=12)}-Oc1"
-	users = {}
-	for lang in TEXT:
-		for profile, roles in DESK_PROFILES.items():
-			email = make_api_user(f"browser_{lang}_{profile}", roles)[0]
-			user = frappe.get_doc("User", email)
-			user.language = lang
-			user.save(ignore_permissions=True)
-			update_password(email, password)
-			users[lang, profile] = email
-	frappe.db.commit()  # seen by the server process
-	return frappe._dict(users=users, password=password)
-
-
-@pytest.fixture
-def desk(request, server, chromium, desk_users):
-	"""Opens a logged-in desk for a user; closes every browser context at the end, after a
-	screenshot of each when the test failed."""
-	base_url = f"http://{SITE}:{server.rsplit(':', 1)[1]}"
-	failed_before = request.session.testsfailed
-	desks = []
-
-	def open_desk(lang: str, profile: str, shots: str) -> "Desk":
-		context = chromium.new_context(base_url=base_url, viewport={"width": 1440, "height": 1000})
-		context.set_default_timeout(TIMEOUT_MS)
-		opened = Desk(context.new_page(), lang, shots)
-		desks.append((profile, opened))
-		opened.login(desk_users.users[lang, profile], desk_users.password)
-		return opened
-
-	yield open_desk
-	for profile, opened in desks:
-		if request.session.testsfailed > failed_before:
-			opened.page.screenshot(path=os.path.join(opened.shots, f"failed-{profile}.png"), full_page=True)
-		opened.page.context.close()
-
-
-class Desk:
-	"""One user's browser tab on the desk, with the steps the tests take."""
-
-	def __init__(self, page: Page, lang: str, shots: str):
-		self.page = page
-		self.lang = lang
-		self.text = TEXT[lang]
-		self.shots = shots
-
-	def login(self, email: str, password: str):
-		self.page.goto("/login")
-		self.page.locator("#login_email").fill(email)
-		self.page.locator("#login_password").fill(password)
-		self.page.locator(".btn-login").first.click()
-		self.page.wait_for_url(re.compile(r"/app(/|$)"))
-		self.wait_idle()
-
-	def shot(self, name: str, dialog: bool = False):
-		self.wait_idle()
-		if not dialog:  # a dialog just closed fades out with its backdrop
-			expect(self.page.locator(".modal-backdrop")).to_have_count(0)
-		# From the top, once Frappe's own scrolling is over: the sticky navbar would otherwise
-		# sit in the middle of the picture, where the page was scrolled to.
-		self.page.wait_for_function("() => !$('html, body').is(':animated')")
-		self.page.evaluate("window.scrollTo(0, 0)")
-		self.page.screenshot(path=os.path.join(self.shots, f"{name}.png"), full_page=True)
-
-	def wait_idle(self):
-		"""Until no request is pending and the screen is not frozen."""
-		self.page.wait_for_function(
-			"() => window.frappe && frappe.dom && !frappe.dom.freeze_count"
-			" && !(frappe.request && frappe.request.ajax_count)"
-		)
-
-	def open_form(self, route: str, name: str | None = None):
-		self.page.goto(f"/app/{route}")
-		self.wait_form(name)
-
-	def wait_form(self, name: str | None = None):
-		check = f"cur_frm.doc.name === {name!r}" if name else "true"
-		self.page.wait_for_function(
-			f"() => window.cur_frm && cur_frm.doc && {check} && cur_frm.$wrapper.is(':visible')"
-		)
-		self.wait_idle()
-
-	def doc(self, field: str):
-		return self.page.evaluate(f"() => cur_frm.doc[{field!r}]")
-
-	def control(self, fieldname: str):
-		return self.page.locator(f'.form-page .frappe-control[data-fieldname="{fieldname}"]:visible').first
-
-	def headline(self):
-		return self.page.locator(".form-message:visible").first
-
-	def fill_link(self, container, value: str, stored: str):
-		"""Types into a link field (a form field or a grid cell) and picks the suggestion;
-		`stored` is the JavaScript expression that must then equal `value`."""
-		container.click()
-		container.locator("input").first.fill(value)
-		container.locator(".awesomplete [role='option']").filter(has_text=value).first.click()
-		self.page.wait_for_function(f"() => {stored} === {value!r}")
-
-	def set_date(self, fieldname: str, value: str):
-		field = self.control(fieldname).locator("input")
-		field.fill(value)
-		field.press("Escape")
-		self.page.wait_for_function(f"() => cur_frm.doc[{fieldname!r}] === {value!r}")
-
-	def grid_row(self, fieldname: str, idx: int):
-		return self.control(fieldname).locator(f".grid-body .grid-row[data-idx='{idx}']")
-
-	def add_row(self, fieldname: str, idx: int):
-		self.control(fieldname).locator(".grid-add-row").click()
-		row = self.grid_row(fieldname, idx)
-		expect(row).to_be_visible()
-		return row
-
-	def fill_cell(self, row, fieldname: str, value: str):
-		cell = row.locator(f".grid-static-col[data-fieldname='{fieldname}']")
-		cell.click()
-		field = cell.locator("input").first
-		field.fill(value)
-		# Not Tab: from the last column it would add a row.
-		field.blur()
-
-	def save(self):
-		self.page.keyboard.press("Control+s")
-		self.page.wait_for_function("() => cur_frm && !cur_frm.is_new() && !cur_frm.is_dirty()")
-		self.wait_idle()
-
-	def workflow_action(self, label: str):
-		self.page.locator(".page-actions .actions-btn-group > button:visible").click()
-		self.page.locator(".page-actions .actions-btn-group .dropdown-menu a:visible").filter(
-			has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$")
-		).click()
-
-	def inner_button(self, group: str, label: str):
-		self.page.locator(".inner-group-button:visible").filter(has_text=group).locator("button").click()
-		self.page.locator(".inner-group-button .dropdown-menu a:visible").filter(has_text=label).click()
-
-	def saved_filter(self, name: str, label: str, states: list[str], order: str):
-		"""Picks a saved filter in the list's sidebar; every row must then be in `states`."""
-		button = self.page.locator(f".oc-saved-filters [data-saved-filter='{name}']")
-		expect(button).to_have_text(label)
-		button.click()
-		rows = self.page.locator(".frappe-list .list-row-container")
-		expect(rows.locator(f"a[data-name='{order}']").first).to_be_visible()
-		others = "|".join(re.escape(state) for state in states)
-		expect(
-			rows.locator(".indicator-pill").filter(has_not_text=re.compile(rf"^\s*({others})\s*$"))
-		).to_have_count(0)
-		self.wait_idle()
-
-	def expect_state(self, label: str):
-		expect(self.page.locator(".page-head:visible .indicator-pill").first).to_have_text(label)
-
 
 # Master data of the order, in the language of the run, as a clerk would have it.
 MASTER_DATA = {
@@ -281,7 +48,7 @@ MASTER_DATA = {
 
 
 @pytest.fixture
-def world(request):
+def browser_world(request):
 	"""Customer, products and stock of one order, committed for the server to see."""
 	lang = request.node.callspec.params.get("lang", "en") if hasattr(request.node, "callspec") else "en"
 	data = MASTER_DATA[lang]
@@ -303,7 +70,7 @@ def world(request):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_order_from_entry_to_outbound_slip_in_the_browser(desk, world, lang):
+def test_order_from_entry_to_outbound_slip_in_the_browser(desk, browser_world, lang):
 	shots = screenshot_dir(lang)
 	text = TEXT[lang]
 	delivery_date = add_days(nowdate(), 14)
@@ -320,30 +87,30 @@ def test_order_from_entry_to_outbound_slip_in_the_browser(desk, world, lang):
 	expect(completeness).to_contain_text(text["delivery_date"])
 	clerk.shot("01-clerk-new-order")
 
-	clerk.fill_link(clerk.control("customer"), world.customer, "cur_frm.doc.customer")
+	clerk.fill_link(clerk.control("customer"), browser_world.customer, "cur_frm.doc.customer")
 	# Payment terms and delivery address come from the customer, before saving.
-	expect(clerk.control("payment_terms").locator("input")).to_have_value(world.payment_terms)
+	expect(clerk.control("payment_terms").locator("input")).to_have_value(browser_world.payment_terms)
 	clerk.set_date("delivery_date", delivery_date)
 
 	first = clerk.add_row("items", 1)
 	clerk.fill_link(
 		first.locator(".grid-static-col[data-fieldname='product']"),
-		world.bearing,
+		browser_world.bearing,
 		"cur_frm.doc.items[0].product",
 	)
 	clerk.page.wait_for_function("() => cur_frm.doc.items[0].rate === 12.5")
 	clerk.fill_cell(first, "qty", "200")
 	first_line = clerk.doc("items")[0]
 	assert (first_line["specification"], first_line["uom"], first_line["amount"]) == (
-		world.bearing_data["specification"],
-		world.bearing_data["uom"],
+		browser_world.bearing_data["specification"],
+		browser_world.bearing_data["uom"],
 		2500,
 	)
 
 	second = clerk.add_row("items", 2)
 	clerk.fill_link(
 		second.locator(".grid-static-col[data-fieldname='product']"),
-		world.motor,
+		browser_world.motor,
 		"cur_frm.doc.items[1].product",
 	)
 	clerk.page.wait_for_function("() => cur_frm.doc.items[1].rate === 860")
@@ -419,7 +186,7 @@ def test_order_from_entry_to_outbound_slip_in_the_browser(desk, world, lang):
 	warehouse = clerk.control("warehouse")
 	expect(warehouse.locator(".control-label")).to_have_text(text["warehouse"])
 	warehouse.locator("input").fill("")
-	clerk.fill_link(warehouse, world.warehouse, "cur_frm.doc.warehouse")
+	clerk.fill_link(warehouse, browser_world.warehouse, "cur_frm.doc.warehouse")
 	clerk.save()
 	slip = clerk.doc("name")
 	assert clerk.doc("order") == order
@@ -442,10 +209,12 @@ def test_order_from_entry_to_outbound_slip_in_the_browser(desk, world, lang):
 	assert frappe.db.get_value("OC Outbound Slip", slip, ["docstatus", "status"]) == (1, "Issued")
 
 
-def test_reject_asks_for_the_reason_in_the_browser(desk, desk_users, world):
+def test_reject_asks_for_the_reason_in_the_browser(desk, desk_users, browser_world):
 	shots = screenshot_dir("en-reject")
 	frappe.set_user(desk_users.users["en", "clerk"])
-	order = make_order(world.customer, world.bearing, items=[{"product": world.bearing, "qty": 10}]).name
+	order = make_order(
+		browser_world.customer, browser_world.bearing, items=[{"product": browser_world.bearing, "qty": 10}]
+	).name
 	act(order, "Submit for Review")
 	frappe.set_user("Administrator")
 	frappe.db.commit()  # seen by the server process

@@ -12,14 +12,14 @@ from order_clerk.approval_trail import approval_trail
 from order_clerk.exceptions import CreditLimitError
 from order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request import (
 	InvoiceRequestError,
-	new_invoice_request,
 )
 from order_clerk.order_clerk.report.customer_credit import customer_credit
 from order_clerk.roles import CREDIT_CONTROLLER
 from tests.utils import (
 	act,
 	approved_order,
-	attach_receipt,
+	fields_of,
+	issue_invoice,
 	make_api_user,
 	make_customer,
 	make_order,
@@ -53,13 +53,11 @@ def _product():
 	return make_product(rate=100)
 
 
+REVIEW_FIELDS = ("workflow_state", "docstatus", "order_no", "credit_approved_by", "credit_override_reason")
+
+
 def review_state(name):
-	return frappe.db.get_value(
-		"OC Order",
-		name,
-		["workflow_state", "docstatus", "order_no", "credit_approved_by", "credit_override_reason"],
-		as_dict=True,
-	)
+	return fields_of("OC Order", name, *REVIEW_FIELDS)
 
 
 def test_approval_within_the_limit_records_the_figures(people):
@@ -183,19 +181,7 @@ def invoiced(people):
 	)
 	_slip, note = ship(world, people, order.name)
 	sign(note, "Signed")
-	request = new_invoice_request([note]).insert()
-	request.submit()
-	frappe.set_user(people.finance)
-	request = frappe.get_doc("OC Invoice Request", request.name)
-	request.update(
-		{
-			"invoice_no": "INV-CREDIT",
-			"invoice_date": add_days(nowdate(), -40),
-			"invoice_copy": attach_receipt("OC Invoice Request", request.name),
-		}
-	)
-	request.save()
-	frappe.set_user("Administrator")
+	request = issue_invoice(people, [note], "INV-CREDIT", add_days(nowdate(), -40))
 	return frappe._dict(customer=world.customer, order=order.name, request=request.name)
 
 

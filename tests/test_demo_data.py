@@ -11,44 +11,6 @@ from frappe.utils import getdate, nowdate
 from order_clerk import archive, demo, demo_data, demo_history
 from order_clerk.numbering import peek_next_number
 from order_clerk.order_clerk.report.order_statistics import order_statistics
-from order_clerk.roles import (
-	FINANCE_OFFICER,
-	ORDER_CLERK,
-	ORDER_INTEGRATOR,
-	ORDER_REVIEWER,
-	WAREHOUSE_OPERATOR,
-)
-from tests.print_helpers import printing  # noqa: F401  (in-process PDFs, rolled back with the test)
-
-DEMO_ROLES = {
-	demo_data.CLERK: ORDER_CLERK,
-	demo_data.REVIEWER: ORDER_REVIEWER,
-	demo_data.WAREHOUSE: WAREHOUSE_OPERATOR,
-	demo_data.FINANCE: FINANCE_OFFICER,
-	demo_data.INTEGRATOR: ORDER_INTEGRATOR,
-}
-
-
-@pytest.fixture(scope="module")
-def demo_users():
-	"""The demo's users, with exactly their roles, as the demo site has them (kept: committed)."""
-	frappe.set_user("Administrator")
-	for email, role in DEMO_ROLES.items():
-		if not frappe.db.exists("User", email):
-			frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": email.split("@")[0],
-					"send_welcome_email": 0,
-				}
-			).insert(ignore_permissions=True)
-		user = frappe.get_doc("User", email)
-		if [r.role for r in user.roles] != [role] or not user.enabled:
-			user.set("roles", [{"role": role}])
-			user.enabled = 1
-			user.save(ignore_permissions=True)
-			frappe.db.commit()
 
 
 @pytest.fixture
@@ -66,7 +28,7 @@ def story_orders(prefix: str) -> dict[str, frappe._dict]:
 	return {row.external_ref: row for row in rows}
 
 
-def test_the_story_has_every_stage_and_is_built_once(demo_users, printing, served_site, prefix):  # noqa: F811
+def test_the_story_has_every_stage_and_is_built_once(demo_users, printing, served_site, prefix):
 	demo_data.build(prefix)
 	after_first = demo.fingerprint()
 	demo_data.build(prefix)

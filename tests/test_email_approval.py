@@ -16,8 +16,7 @@ from frappe.workflow.doctype.workflow_action.workflow_action import (
 
 from order_clerk import demo_data, review
 from order_clerk.roles import ORDER_CLERK, ORDER_REVIEWER, WAREHOUSE_OPERATOR
-from tests.print_helpers import printing  # noqa: F401  (in-process prints and mail, rolled back)
-from tests.utils import act, make_customer, make_order, make_product, unique
+from tests.utils import act, keep_user, make_customer, make_order, make_product, unique
 
 LINK = re.compile(r"""https?://[^\s"'<>]+workflow_action\.apply_action\?[^\s"'<>]+""")
 
@@ -34,23 +33,8 @@ USERS = {
 
 @pytest.fixture(scope="module")
 def people():
-	frappe.set_user("Administrator")
 	for address, roles in USERS.values():
-		if not frappe.db.exists("User", address):
-			frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": address,
-					"first_name": address.split("@")[0],
-					"send_welcome_email": 0,
-				}
-			).insert(ignore_permissions=True)
-		user = frappe.get_doc("User", address)
-		if sorted(r.role for r in user.roles) != sorted(roles) or not user.enabled:
-			user.set("roles", [{"role": role} for role in roles])
-			user.enabled = 1
-			user.save(ignore_permissions=True)
-			frappe.db.commit()
+		keep_user(address, roles)
 	return frappe._dict({profile: email for profile, (email, _roles) in USERS.items()})
 
 
@@ -106,7 +90,7 @@ def pending_order(people, maker_submits: str | None = None):
 	return frappe.get_doc("OC Order", order.name)
 
 
-def test_the_setting_switches_the_reviewers_mail(people, printing, served_site):  # noqa: F811
+def test_the_setting_switches_the_reviewers_mail(people, printing, served_site):
 	frappe.get_doc(
 		{
 			"doctype": "Email Account",
@@ -149,7 +133,7 @@ def test_settings_and_workflow_agree_after_migrate(people):
 
 
 @pytest.fixture
-def mailed(people, printing, served_site):  # noqa: F811
+def mailed(people, printing, served_site):
 	"""An order the clerk made and a clerk who is also a reviewer sent to review, committed (the
 	server must see it), and the workflow-action mails Frappe queues for it."""
 	order = pending_order(people, maker_submits=people.clerk_reviewer)

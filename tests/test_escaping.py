@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from order_clerk import archive
 from order_clerk.order_clerk.doctype.oc_order.tracking import status_update_message
-from tests.test_browser import desk, desk_users, screenshot_dir  # noqa: F401 (fixtures)
+from tests.desk import screenshot_dir
 from tests.utils import (
 	approved_order,
 	make_note,
@@ -113,7 +113,7 @@ def test_delivery_note_print_escapes_tracking_number_and_carrier(people):
 	assert_escaped(html, times=3)
 
 
-def test_order_form_and_status_dialog_show_hostile_values_as_text(desk, people):  # noqa: F811
+def test_order_form_and_status_dialog_show_hostile_values_as_text(desk, people):
 	shipped = shipped_with_hostile_values(people, commit=True)
 	clerk = desk("en", "clerk", screenshot_dir("escaping"))
 	clerk.open_form(f"oc-order/{shipped.order}", shipped.order)

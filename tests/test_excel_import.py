@@ -9,7 +9,7 @@ import pytest
 
 from order_clerk import api, excel_import
 from order_clerk.excel_sheets import build_template
-from tests.utils import make_customer, make_product, unique
+from tests.utils import make_customer, make_product, unique, workbook
 
 D = datetime.date
 
@@ -23,18 +23,6 @@ def masters():
 		bolt=make_product(rate=12.5),
 		nut=make_product(rate=3),
 	)
-
-
-def workbook(orders: list[list], lines: list[list]) -> bytes:
-	"""A filled-in template: rows from row 2 on, columns in the template's order."""
-	book = openpyxl.load_workbook(io.BytesIO(build_template()))
-	for sheet, rows in (("Orders", orders), ("Lines", lines)):
-		for row_number, values in enumerate(rows, start=2):
-			for column, value in enumerate(values, start=1):
-				book[sheet].cell(row=row_number, column=column, value=value)
-	buffer = io.BytesIO()
-	book.save(buffer)
-	return buffer.getvalue()
 
 
 def upload(content: bytes) -> str:

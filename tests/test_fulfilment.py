@@ -30,7 +30,8 @@ from tests.utils import (
 
 
 @pytest.fixture
-def world(people):
+def bare_world(people):
+	"""The site's default warehouse, holding nothing yet; two products and a customer."""
 	frappe.set_user("Administrator")
 	warehouse = make_warehouse()
 	frappe.db.set_single_value("OC Settings", "default_warehouse", warehouse)
@@ -43,9 +44,9 @@ def as_user(user):
 	frappe.set_user(user)
 
 
-def order_of(world, people, lines):
+def order_of(bare_world, people, lines):
 	items = [{"product": product, "qty": qty, "rate": rate} for product, qty, rate in lines]
-	return approved_order(people, world.customer, world.product, items=items)
+	return approved_order(people, bare_world.customer, bare_world.product, items=items)
 
 
 def progress(order):
@@ -57,12 +58,12 @@ def progress(order):
 # stock
 
 
-def test_stock_arithmetic_across_receipts_slips_and_cancellations(world, people):
+def test_stock_arithmetic_across_receipts_slips_and_cancellations(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 100)
-	adjustment = receive_stock(world.warehouse, world.product, -5, "Adjustment")
-	first = order_of(world, people, [(world.product, 30, 10)])
-	second = order_of(world, people, [(world.product, 80, 10)])
+	receive_stock(bare_world.warehouse, bare_world.product, 100)
+	adjustment = receive_stock(bare_world.warehouse, bare_world.product, -5, "Adjustment")
+	first = order_of(bare_world, people, [(bare_world.product, 30, 10)])
+	second = order_of(bare_world, people, [(bare_world.product, 80, 10)])
 
 	check = stock_check(second)[0]
 	assert (
@@ -80,35 +81,41 @@ def test_stock_arithmetic_across_receipts_slips_and_cancellations(world, people)
 	)
 
 	as_user(people.clerk)
-	slip = make_slip(first.name, world.warehouse)
+	slip = make_slip(first.name, bare_world.warehouse)
 	as_user(people.warehouse)
 	slip.submit()
-	level = stock.get_stock_levels([world.product], world.warehouse, exclude_order=second.name)[world.product]
+	level = stock.get_stock_levels([bare_world.product], bare_world.warehouse, exclude_order=second.name)[
+		bare_world.product
+	]
 	assert (level.on_hand, level.committed, level.available) == (65, 0, 65)
 
 	slip.cancel()
-	level = stock.get_stock_levels([world.product], world.warehouse, exclude_order=second.name)[world.product]
+	level = stock.get_stock_levels([bare_world.product], bare_world.warehouse, exclude_order=second.name)[
+		bare_world.product
+	]
 	assert (level.on_hand, level.committed, level.available) == (95, 30, 65)
 	adjustment.cancel()
-	assert stock.get_stock_levels([world.product], world.warehouse)[world.product].on_hand == 100
+	assert (
+		stock.get_stock_levels([bare_world.product], bare_world.warehouse)[bare_world.product].on_hand == 100
+	)
 
 	# The ledger only grows: receipt, adjustment, issue, and a reversal for each cancellation.
 	rows = frappe.get_all(
 		"OC Stock Ledger Entry",
-		filters={"product": world.product, "warehouse": world.warehouse},
+		filters={"product": bare_world.product, "warehouse": bare_world.warehouse},
 		fields=["qty_change", "is_reversal", "creation", "modified"],
 		order_by="creation",
 	)
 	assert [(r.qty_change, r.is_reversal) for r in rows] == [(100, 0), (-5, 0), (-30, 0), (30, 1), (5, 1)]
 	assert all(r.creation == r.modified for r in rows)
-	assert stock.ledger_balance(world.product, world.warehouse) == 100
+	assert stock.ledger_balance(bare_world.product, bare_world.warehouse) == 100
 
 
-def test_ledger_rows_cannot_be_edited_or_deleted(world, people):
+def test_ledger_rows_cannot_be_edited_or_deleted(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 7)
+	receive_stock(bare_world.warehouse, bare_world.product, 7)
 	as_user("Administrator")
-	name = frappe.get_all("OC Stock Ledger Entry", filters={"product": world.product}, pluck="name")[0]
+	name = frappe.get_all("OC Stock Ledger Entry", filters={"product": bare_world.product}, pluck="name")[0]
 	row = frappe.get_doc("OC Stock Ledger Entry", name)
 	row.qty_change = 700
 	with pytest.raises(frappe.ValidationError):
@@ -117,12 +124,12 @@ def test_ledger_rows_cannot_be_edited_or_deleted(world, people):
 		frappe.delete_doc("OC Stock Ledger Entry", name)
 
 
-def test_issue_beyond_stock_is_refused(world, people):
+def test_issue_beyond_stock_is_refused(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 3)
-	order = order_of(world, people, [(world.product, 5, 10)])
+	receive_stock(bare_world.warehouse, bare_world.product, 3)
+	order = order_of(bare_world, people, [(bare_world.product, 5, 10)])
 	as_user(people.clerk)
-	slip = make_slip(order.name, world.warehouse)
+	slip = make_slip(order.name, bare_world.warehouse)
 	as_user(people.warehouse)
 	with pytest.raises(stock.InsufficientStockError, match="Not enough stock"):
 		slip.submit()
@@ -131,26 +138,26 @@ def test_issue_beyond_stock_is_refused(world, people):
 # shipping
 
 
-def test_partial_shipments_and_progress(world, people):
+def test_partial_shipments_and_progress(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 50)
-	receive_stock(world.warehouse, world.other, 50)
-	order = order_of(world, people, [(world.product, 10, 10), (world.other, 10, 20)])
+	receive_stock(bare_world.warehouse, bare_world.product, 50)
+	receive_stock(bare_world.warehouse, bare_world.other, 50)
+	order = order_of(bare_world, people, [(bare_world.product, 10, 10), (bare_world.other, 10, 20)])
 	assert progress(order.name).status == "To Ship"
 
-	ship(world, people, order.name, {1: 4})
+	ship(bare_world, people, order.name, {1: 4})
 	assert (progress(order.name).per_shipped, progress(order.name).status) == (20, "Partly Shipped")
 
 	as_user(people.clerk)
-	rest = make_slip(order.name, world.warehouse)
+	rest = make_slip(order.name, bare_world.warehouse)
 	assert sorted((row.product, row.qty) for row in rest.items) == sorted(
-		[(world.product, 6), (world.other, 10)]
+		[(bare_world.product, 6), (bare_world.other, 10)]
 	)
 	as_user(people.warehouse)
 	rest.submit()
 	assert (progress(order.name).per_shipped, progress(order.name).status) == (100, "Shipped")
 	lines = {row.product: row.shipped_qty for row in frappe.get_doc("OC Order", order.name).items}
-	assert lines == {world.product: 10, world.other: 10}
+	assert lines == {bare_world.product: 10, bare_world.other: 10}
 
 	from order_clerk.order_clerk.doctype.oc_order.oc_order import make_outbound_slip
 
@@ -159,15 +166,15 @@ def test_partial_shipments_and_progress(world, people):
 		make_outbound_slip(order.name)
 
 
-def test_over_shipping_is_refused_even_between_drafts(world, people):
+def test_over_shipping_is_refused_even_between_drafts(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 50)
-	order = order_of(world, people, [(world.product, 10, 10)])
+	receive_stock(bare_world.warehouse, bare_world.product, 50)
+	order = order_of(bare_world, people, [(bare_world.product, 10, 10)])
 	as_user(people.clerk)
-	first = make_slip(order.name, world.warehouse)
-	second = make_slip(order.name, world.warehouse)  # both for the full 10
+	first = make_slip(order.name, bare_world.warehouse)
+	second = make_slip(order.name, bare_world.warehouse)  # both for the full 10
 	with pytest.raises(OverShipmentError):
-		make_slip(order.name, world.warehouse, {1: 11})
+		make_slip(order.name, bare_world.warehouse, {1: 11})
 	as_user(people.warehouse)
 	first.submit()
 	with pytest.raises(OverShipmentError, match="still to ship"):
@@ -176,12 +183,12 @@ def test_over_shipping_is_refused_even_between_drafts(world, people):
 	assert frappe.db.get_value("OC Order Item", {"parent": order.name}, "shipped_qty") == 10
 
 
-def test_only_the_warehouse_confirms_a_slip(world, people):
+def test_only_the_warehouse_confirms_a_slip(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 5)
-	order = order_of(world, people, [(world.product, 5, 10)])
+	receive_stock(bare_world.warehouse, bare_world.product, 5)
+	order = order_of(bare_world, people, [(bare_world.product, 5, 10)])
 	as_user(people.clerk)
-	slip = make_slip(order.name, world.warehouse)
+	slip = make_slip(order.name, bare_world.warehouse)
 	with pytest.raises(frappe.PermissionError):
 		slip.submit()
 	as_user(people.reviewer)
@@ -192,17 +199,17 @@ def test_only_the_warehouse_confirms_a_slip(world, people):
 # delivery and sign-off
 
 
-def test_slip_note_sign_off_chain(world, people):
+def test_slip_note_sign_off_chain(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 20)
-	order = order_of(world, people, [(world.product, 20, 10)])
-	_slip, note = ship(world, people, order.name)
+	receive_stock(bare_world.warehouse, bare_world.product, 20)
+	order = order_of(bare_world, people, [(bare_world.product, 20, 10)])
+	_slip, note = ship(bare_world, people, order.name)
 	doc = frappe.get_doc("OC Delivery Note", note)
 	assert (doc.status, doc.sign_status, doc.order, doc.customer) == (
 		"In Transit",
 		"Pending",
 		order.name,
-		world.customer,
+		bare_world.customer,
 	)
 	assert doc.delivery_address == order.delivery_address and doc.items[0].qty == 20
 
@@ -223,21 +230,21 @@ def test_slip_note_sign_off_chain(world, people):
 		frappe.get_doc("OC Delivery Note", note).cancel()
 
 
-def test_one_delivery_note_per_slip(world, people):
+def test_one_delivery_note_per_slip(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 5)
-	order = order_of(world, people, [(world.product, 5, 10)])
-	slip, _note = ship(world, people, order.name)
+	receive_stock(bare_world.warehouse, bare_world.product, 5)
+	order = order_of(bare_world, people, [(bare_world.product, 5, 10)])
+	slip, _note = ship(bare_world, people, order.name)
 	with pytest.raises(frappe.ValidationError, match="already has delivery note"):
 		make_note(slip)
 
 
 @pytest.mark.parametrize("status, received, short", [("Partly Signed", {1: 7}, 3), ("Refused", None, 10)])
-def test_discrepancy_and_refusal_raise_an_exception(world, people, status, received, short):
+def test_discrepancy_and_refusal_raise_an_exception(bare_world, people, status, received, short):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 10)
-	order = order_of(world, people, [(world.product, 10, 10)])
-	_slip, note = ship(world, people, order.name)
+	receive_stock(bare_world.warehouse, bare_world.product, 10)
+	order = order_of(bare_world, people, [(bare_world.product, 10, 10)])
+	_slip, note = ship(bare_world, people, order.name)
 	doc = sign(note, status, received)
 	assert doc.status == status
 	exceptions = frappe.get_all(
@@ -258,11 +265,11 @@ def test_discrepancy_and_refusal_raise_an_exception(world, people, status, recei
 	assert progress(order.name).per_delivered == (70 if status == "Partly Signed" else 0)
 
 
-def test_partly_signed_must_be_short_and_signed_must_be_full(world, people):
+def test_partly_signed_must_be_short_and_signed_must_be_full(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 10)
-	order = order_of(world, people, [(world.product, 10, 10)])
-	_slip, note = ship(world, people, order.name)
+	receive_stock(bare_world.warehouse, bare_world.product, 10)
+	order = order_of(bare_world, people, [(bare_world.product, 10, 10)])
+	_slip, note = ship(bare_world, people, order.name)
 	with pytest.raises(SignOffError, match="Partly Signed"):
 		sign(note, "Signed", {1: 9})
 	with pytest.raises(SignOffError, match="record the sign-off as Signed"):
@@ -274,11 +281,11 @@ def test_partly_signed_must_be_short_and_signed_must_be_full(world, people):
 # copies
 
 
-def test_copy_ledger_after_submission(world, people):
+def test_copy_ledger_after_submission(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 5)
-	order = order_of(world, people, [(world.product, 5, 10)])
-	slip, note = ship(world, people, order.name)
+	receive_stock(bare_world.warehouse, bare_world.product, 5)
+	order = order_of(bare_world, people, [(bare_world.product, 5, 10)])
+	slip, note = ship(bare_world, people, order.name)
 	for doctype, name in (("OC Outbound Slip", slip), ("OC Delivery Note", note)):
 		doc = frappe.get_doc(doctype, name)
 		doc.append("copies", {"copy": "Finance Copy", "handed_to": "Finance: Ms Chen"})
@@ -305,14 +312,14 @@ def test_copy_ledger_after_submission(world, people):
 # invoice requests
 
 
-def test_invoice_request_across_several_notes(world, people):
+def test_invoice_request_across_several_notes(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 30)
-	receive_stock(world.warehouse, world.other, 30)
-	first = order_of(world, people, [(world.product, 10, 10)])
-	second = order_of(world, people, [(world.other, 5, 20)])
-	_s1, note_one = ship(world, people, first.name)
-	_s2, note_two = ship(world, people, second.name)
+	receive_stock(bare_world.warehouse, bare_world.product, 30)
+	receive_stock(bare_world.warehouse, bare_world.other, 30)
+	first = order_of(bare_world, people, [(bare_world.product, 10, 10)])
+	second = order_of(bare_world, people, [(bare_world.other, 5, 20)])
+	_s1, note_one = ship(bare_world, people, first.name)
+	_s2, note_two = ship(bare_world, people, second.name)
 	sign(note_one, "Partly Signed", {1: 8})
 	sign(note_two, "Signed")
 
@@ -344,20 +351,20 @@ def test_invoice_request_across_several_notes(world, people):
 	assert (request.status, request.issued_by) == ("Issued", people.finance)
 
 
-def test_invoice_request_refuses_unsigned_and_foreign_notes(world, people):
+def test_invoice_request_refuses_unsigned_and_foreign_notes(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 20)
-	order = order_of(world, people, [(world.product, 5, 10)])
-	_slip, unsigned = ship(world, people, order.name)
+	receive_stock(bare_world.warehouse, bare_world.product, 20)
+	order = order_of(bare_world, people, [(bare_world.product, 5, 10)])
+	_slip, unsigned = ship(bare_world, people, order.name)
 	with pytest.raises(InvoiceRequestError, match="not signed"):
 		new_invoice_request([unsigned]).insert()
 	sign(unsigned, "Signed")
 	as_user("Administrator")
 	other_customer = make_customer()
 	foreign = approved_order(
-		people, other_customer, world.product, items=[{"product": world.product, "qty": 5}]
+		people, other_customer, bare_world.product, items=[{"product": bare_world.product, "qty": 5}]
 	)
-	_slip, foreign_note = ship(world, people, foreign.name)
+	_slip, foreign_note = ship(bare_world, people, foreign.name)
 	sign(foreign_note, "Signed")
 	with pytest.raises(InvoiceRequestError, match="is for customer"):
 		new_invoice_request([unsigned, foreign_note]).insert()
@@ -366,8 +373,8 @@ def test_invoice_request_refuses_unsigned_and_foreign_notes(world, people):
 # exceptions, hold and overdue
 
 
-def test_escalation_by_the_scheduled_job(world, people):
-	order = order_of(world, people, [(world.product, 1, 10)])
+def test_escalation_by_the_scheduled_job(bare_world, people):
+	order = order_of(bare_world, people, [(bare_world.product, 1, 10)])
 	as_user(people.clerk)
 	exception = frappe.get_doc(
 		{
@@ -403,10 +410,10 @@ def test_escalation_by_the_scheduled_job(world, people):
 	)
 
 
-def test_hold_blocks_shipping_until_resolved_and_dates_are_kept(world, people):
+def test_hold_blocks_shipping_until_resolved_and_dates_are_kept(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 5)
-	order = order_of(world, people, [(world.product, 5, 10)])
+	receive_stock(bare_world.warehouse, bare_world.product, 5)
+	order = order_of(bare_world, people, [(bare_world.product, 5, 10)])
 	as_user(people.clerk)
 	exception = frappe.get_doc(
 		{
@@ -420,7 +427,7 @@ def test_hold_blocks_shipping_until_resolved_and_dates_are_kept(world, people):
 		}
 	).insert()
 	assert progress(order.name).status == "On Hold"
-	slip = make_slip(order.name, world.warehouse)
+	slip = make_slip(order.name, bare_world.warehouse)
 	as_user(people.warehouse)
 	with pytest.raises(OrderNotShippableError):
 		frappe.get_doc("OC Outbound Slip", slip.name).submit()
@@ -446,14 +453,14 @@ def test_hold_blocks_shipping_until_resolved_and_dates_are_kept(world, people):
 	)
 
 
-def test_overdue_flag(world, people):
+def test_overdue_flag(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 5)
-	late = order_of(world, people, [(world.product, 5, 10)])
+	receive_stock(bare_world.warehouse, bare_world.product, 5)
+	late = order_of(bare_world, people, [(bare_world.product, 5, 10)])
 	frappe.db.set_value("OC Order", late.name, "delivery_date", add_days(nowdate(), -1))  # time passes
 	update_overdue_flags()
 	assert progress(late.name).is_overdue == 1
-	ship(world, people, late.name)
+	ship(bare_world, people, late.name)
 	update_overdue_flags()
 	assert progress(late.name).is_overdue == 0
 
@@ -461,30 +468,30 @@ def test_overdue_flag(world, people):
 # notices and status
 
 
-def test_warehouse_is_told_at_approval_and_production_when_short(world, people):
+def test_warehouse_is_told_at_approval_and_production_when_short(bare_world, people):
 	as_user("Administrator")
 	frappe.db.set_single_value("OC Settings", "production_role", "Order Reviewer")
-	order = order_of(world, people, [(world.product, 5, 10)])
+	order = order_of(bare_world, people, [(bare_world.product, 5, 10)])
 	assert frappe.db.exists(
 		"ToDo", {"reference_type": "OC Order", "reference_name": order.name, "allocated_to": people.warehouse}
 	)
 	as_user(people.clerk)
 	short = request_production(frappe.get_doc("OC Order", order.name))
-	assert [(line["product"], line["shortage"]) for line in short] == [(world.product, 5)]
+	assert [(line["product"], line["shortage"]) for line in short] == [(bare_world.product, 5)]
 	order.reload()
 	assert [(r.product, r.shortage_qty, r.requested_by) for r in order.production_requests] == [
-		(world.product, 5, people.clerk)
+		(bare_world.product, 5, people.clerk)
 	]
 	assert frappe.db.exists(
 		"ToDo", {"reference_type": "OC Order", "reference_name": order.name, "allocated_to": people.reviewer}
 	)
 
 
-def test_order_status_summary(world, people):
+def test_order_status_summary(bare_world, people):
 	as_user(people.warehouse)
-	receive_stock(world.warehouse, world.product, 10)
-	order = order_of(world, people, [(world.product, 10, 10)])
-	_slip, note = ship(world, people, order.name, {1: 6})
+	receive_stock(bare_world.warehouse, bare_world.product, 10)
+	order = order_of(bare_world, people, [(bare_world.product, 10, 10)])
+	_slip, note = ship(bare_world, people, order.name, {1: 6})
 	sign(note, "Partly Signed", {1: 5})
 	summary = status_summary(frappe.get_doc("OC Order", order.name))
 	assert (summary["status"], summary["per_shipped"], summary["per_delivered"]) == ("Partly Shipped", 60, 50)
@@ -499,8 +506,8 @@ def test_order_status_summary(world, people):
 	assert "rate" not in str(summary) and "amount" not in str(summary)
 
 
-def test_status_update_is_emailed_to_the_customer(world, people):
-	order = order_of(world, people, [(world.product, 2, 10)])
+def test_status_update_is_emailed_to_the_customer(bare_world, people):
+	order = order_of(bare_world, people, [(bare_world.product, 2, 10)])
 	as_user(people.clerk)
 	from order_clerk.order_clerk.doctype.oc_order.tracking import send_status_update
 

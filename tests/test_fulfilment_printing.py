@@ -18,9 +18,7 @@ from tests.print_helpers import (
 	flat,
 	make_print_order,
 	page_texts,
-	pdf_site,  # noqa: F401 (fixture)
 	print_logs,
-	printing,  # noqa: F401 (fixture, which pdf_site uses)
 	render_pdf,
 	set_print_settings,
 	words,

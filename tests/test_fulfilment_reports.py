@@ -13,13 +13,7 @@ from tests.utils import (
 	make_slip,
 	ship,
 	sign,
-	stocked_world,
 )
-
-
-@pytest.fixture
-def world(people):
-	return stocked_world(people, stock=1000)
 
 
 def order(world, people, qty):
@@ -192,10 +186,35 @@ def test_clerk_daily_close_counts_the_day(world, people):
 
 def test_clerk_daily_close_respects_who_may_read(world, people):
 	frappe.set_user(people.clerk2)
-	make_order(world.customer, world.product)
+	own_before = figures(daily(clerk=people.clerk2), people.clerk2)
 	frappe.set_user(people.warehouse)
-	for row in daily().values():
-		assert row["open_unapproved"] == 0 and row["entered"] <= row["approved"] + row["entered"]
+	before = daily()
+
+	order(world, people, 2)  # entered by people.clerk and approved today: the warehouse sees it
+	frappe.set_user(people.clerk2)
+	make_order(world.customer, world.product)  # a draft: the warehouse does not
+	own_after = figures(daily(clerk=people.clerk2), people.clerk2)
+	assert own_after["open_unapproved"] - own_before["open_unapproved"] == 1
+
+	frappe.set_user(people.warehouse)
+	after = daily()
+	assert people.clerk in after, after
+	for row in after.values():
+		assert row["open_unapproved"] == 0, row
+
+	def delta(clerk):
+		return {field: figures(after, clerk)[field] - figures(before, clerk)[field] for field in FIGURES}
+
+	assert delta(people.clerk) == {
+		"received": 1,
+		"entered": 1,
+		"sent_to_review": 1,
+		"approved": 1,
+		"shipped": 0,
+		"open_unapproved": 0,
+		"open_to_ship": 1,
+	}
+	assert delta(people.clerk2) == dict.fromkeys(FIGURES, 0)
 	frappe.set_user(people.norole)
 	with pytest.raises(frappe.PermissionError):
 		daily()

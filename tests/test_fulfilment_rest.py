@@ -9,32 +9,25 @@ from frappe.utils import add_days, nowdate
 from tests.utils import (
 	approved_order,
 	attach_receipt,
-	make_customer,
-	make_product,
 	make_slip,
-	make_warehouse,
-	receive_stock,
 )
 
 pytestmark = pytest.mark.rest
 
 
-@pytest.fixture(scope="module")
-def world(credentials):
-	people = frappe._dict({profile: creds[0] for profile, creds in credentials.items()})
-	warehouse = make_warehouse()
-	frappe.db.set_single_value("OC Settings", "default_warehouse", warehouse)
-	product, customer = make_product(rate=10), make_customer()
-	frappe.set_user(people.warehouse)
-	receive_stock(warehouse, product, 1000)
-	frappe.set_user("Administrator")
+@pytest.fixture(scope="module", autouse=True)
+def default_warehouse(rest_world):
+	"""The rest_world's warehouse is the site's default, as a slip made through REST needs."""
+	frappe.db.set_single_value("OC Settings", "default_warehouse", rest_world.warehouse)
 	frappe.db.commit()  # seen by the server process
-	return frappe._dict(people=people, warehouse=warehouse, product=product, customer=customer)
 
 
-def new_order(world, qty=10):
+def new_order(rest_world, qty=10):
 	order = approved_order(
-		world.people, world.customer, world.product, items=[{"product": world.product, "qty": qty}]
+		rest_world.people,
+		rest_world.customer,
+		rest_world.product,
+		items=[{"product": rest_world.product, "qty": qty}],
 	)
 	frappe.db.commit()  # seen by the server process
 	return order.name
@@ -50,10 +43,10 @@ def ok(response):
 	return response.json().get("message") or response.json().get("data")
 
 
-def test_two_confirmations_of_the_same_lines_at_once(world, rest_users):
-	order = new_order(world, qty=10)
-	frappe.set_user(world.people.clerk)
-	slips = [make_slip(order, world.warehouse).name for _ in range(2)]
+def test_two_confirmations_of_the_same_lines_at_once(rest_world, rest_users):
+	order = new_order(rest_world, qty=10)
+	frappe.set_user(rest_world.people.clerk)
+	slips = [make_slip(order, rest_world.warehouse).name for _ in range(2)]
 	frappe.set_user("Administrator")
 	frappe.db.commit()  # seen by the server process
 	api = rest_users["warehouse"]
@@ -77,15 +70,15 @@ def test_two_confirmations_of_the_same_lines_at_once(world, rest_users):
 	assert issued == [-10]
 
 
-def test_roles_through_the_chain(world, rest_users):
+def test_roles_through_the_chain(rest_world, rest_users):
 	clerk, warehouse, finance = rest_users["clerk"], rest_users["warehouse"], rest_users["finance"]
 	reviewer, integrator, norole = rest_users["reviewer"], rest_users["integrator"], rest_users["norole"]
-	order = new_order(world, qty=4)
+	order = new_order(rest_world, qty=4)
 
 	for api in (warehouse, finance, reviewer, integrator, norole):
 		assert api.post("/api/method/order_clerk.api.make_outbound_slip", {"order": order}).status_code == 403
 	slip = ok(clerk.post("/api/method/order_clerk.api.make_outbound_slip", {"order": order}))
-	assert [(row["product"], row["qty"]) for row in slip["items"]] == [(world.product, 4)]
+	assert [(row["product"], row["qty"]) for row in slip["items"]] == [(rest_world.product, 4)]
 	for api in (clerk, finance, reviewer):
 		assert api.put(f"/api/resource/OC Outbound Slip/{slip['name']}", {"docstatus": 1}).status_code == 403
 	ok(warehouse.put(f"/api/resource/OC Outbound Slip/{slip['name']}", {"docstatus": 1}))
@@ -190,18 +183,18 @@ def test_roles_through_the_chain(world, rest_users):
 	assert warehouse.get(f"/api/resource/OC Invoice Request/{request['name']}").status_code == 403
 
 
-def test_stock_entries_and_exceptions_by_role(world, rest_users):
+def test_stock_entries_and_exceptions_by_role(rest_world, rest_users):
 	entry = {
 		"entry_type": "Receipt",
-		"warehouse": world.warehouse,
-		"items": [{"product": world.product, "qty": 5}],
+		"warehouse": rest_world.warehouse,
+		"items": [{"product": rest_world.product, "qty": 5}],
 	}
 	for profile in ("clerk", "reviewer", "finance", "integrator", "norole"):
 		assert rest_users[profile].post("/api/resource/OC Stock Entry", entry).status_code == 403
 	made = ok(rest_users["warehouse"].post("/api/resource/OC Stock Entry", entry))
 	ok(rest_users["warehouse"].put(f"/api/resource/OC Stock Entry/{made['name']}", {"docstatus": 1}))
 
-	order = new_order(world, qty=1)
+	order = new_order(rest_world, qty=1)
 	exception = {
 		"exception_type": "Logistics Problem",
 		"order": order,
@@ -225,9 +218,9 @@ def test_stock_entries_and_exceptions_by_role(world, rest_users):
 	assert rest_users["norole"].get("/api/method/order_clerk.api.stock_check", order=order).status_code == 403
 
 
-def test_bad_fulfilment_input_is_a_clear_417(world, rest_users):
+def test_bad_fulfilment_input_is_a_clear_417(rest_world, rest_users):
 	clerk, warehouse = rest_users["clerk"], rest_users["warehouse"]
-	order = new_order(world, qty=3)
+	order = new_order(rest_world, qty=3)
 	slip = ok(clerk.post("/api/method/order_clerk.api.make_outbound_slip", {"order": order}))
 	item = {**slip["items"][0], "qty": 5}
 	response = clerk.put(f"/api/resource/OC Outbound Slip/{slip['name']}", {"items": [item]})

@@ -18,52 +18,20 @@ from order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request impor
 	DuplicateInvoiceRequestError,
 	new_invoice_request,
 )
-from tests.test_archive import gathered_record
 from tests.utils import (
 	approved_order,
 	attach_receipt,
+	finished_order,
+	gathered_record,
 	make_customer,
 	make_note,
 	make_product,
 	make_slip,
-	make_warehouse,
-	receive_stock,
 	server_messages,
 	ship,
 	sign,
-	stocked_world,
 	unique,
 )
-
-
-@pytest.fixture
-def world(people):
-	return stocked_world(people, rate=50)
-
-
-def finished_order(world, people):
-	"""Approved with its original attached, shipped, signed and invoiced (as tests/test_archive.py)."""
-	order = approved_order(
-		people, world.customer, world.product, items=[{"product": world.product, "qty": 4, "rate": 50}]
-	)
-	frappe.set_user("Administrator")
-	frappe.db.set_value("OC Order", order.name, "original_order", attach_receipt("OC Order", order.name))
-	slip, note = ship(world, people, order.name)
-	sign(note, "Signed")
-	request = new_invoice_request([note]).insert()
-	request.submit()
-	frappe.set_user(people.finance)
-	request = frappe.get_doc("OC Invoice Request", request.name)
-	request.update(
-		{
-			"invoice_no": unique("FP"),
-			"invoice_date": nowdate(),
-			"invoice_copy": attach_receipt("OC Invoice Request", request.name),
-		}
-	)
-	request.save()
-	frappe.set_user("Administrator")
-	return frappe._dict(order=order.name, slip=slip, note=note)
 
 
 def path_of(file_url):
@@ -216,29 +184,6 @@ def test_the_refusal_counts_the_documents(world, people):
 
 
 # a sealed order takes no later change
-
-
-@pytest.fixture(scope="module")
-def sealed(credentials, server):
-	"""One sealed order with its original, signed receipt and invoice copy; committed."""
-	people = frappe._dict({profile: creds[0] for profile, creds in credentials.items()})
-	frappe.set_user("Administrator")
-	previous = frappe.local.conf.get("host_name")
-	frappe.local.conf.host_name = f"http://{frappe.local.site}:{server.rsplit(':', 1)[1]}"
-	warehouse = make_warehouse()
-	world = frappe._dict(warehouse=warehouse, product=make_product(rate=50), customer=make_customer())
-	frappe.set_user(people.warehouse)
-	receive_stock(warehouse, world.product, 10)
-	done = finished_order(world, people)
-	record = gathered_record(done.order, people)
-	frappe.set_user(people.reviewer)
-	frappe.get_doc("OC Archive Record", record.name).submit()
-	frappe.set_user("Administrator")
-	frappe.local.conf.host_name = previous
-	frappe.db.commit()  # seen by the server process
-	record = frappe.get_doc("OC Archive Record", record.name)
-	items = {row.kind: row for row in record.items}
-	return frappe._dict(done, record=record.name, rows=items, people=people, world=world)
 
 
 def test_an_exception_on_a_sealed_order_is_refused(sealed):
@@ -484,26 +429,18 @@ def test_cancelling_frees_the_slip_and_the_note(world, people):
 	assert again.delivery_notes[0].note_key == note
 
 
-@pytest.fixture(scope="module")
-def rest_world(credentials):
-	people = frappe._dict({profile: creds[0] for profile, creds in credentials.items()})
-	frappe.set_user("Administrator")
-	warehouse = make_warehouse()
-	product, customer = make_product(rate=10), make_customer()
-	frappe.set_user(people.warehouse)
-	receive_stock(warehouse, product, 1000)
-	frappe.set_user("Administrator")
-	frappe.db.commit()  # seen by the server process
-	return frappe._dict(people=people, warehouse=warehouse, product=product, customer=customer)
-
-
-def dispatched(rest_world, signed=False):
-	order = approved_order(
+def rest_order(rest_world, qty):
+	"""An approved order of `qty` of the world's product at 10, not yet committed."""
+	return approved_order(
 		rest_world.people,
 		rest_world.customer,
 		rest_world.product,
-		items=[{"product": rest_world.product, "qty": 2, "rate": 10}],
+		items=[{"product": rest_world.product, "qty": qty, "rate": 10}],
 	)
+
+
+def dispatched(rest_world, signed=False):
+	order = rest_order(rest_world, 2)
 	slip, note = ship(rest_world, rest_world.people, order.name)
 	if signed:
 		sign(note, "Signed")
@@ -516,12 +453,7 @@ def dispatched(rest_world, signed=False):
 def test_two_delivery_notes_for_one_slip_at_once(rest_world, rest_users):
 	api = rest_users["clerk"]
 	for _ in range(3):
-		order = approved_order(
-			rest_world.people,
-			rest_world.customer,
-			rest_world.product,
-			items=[{"product": rest_world.product, "qty": 2, "rate": 10}],
-		)
+		order = rest_order(rest_world, 2)
 		frappe.set_user(rest_world.people.clerk)
 		slip = make_slip(order.name, rest_world.warehouse).name
 		frappe.set_user(rest_world.people.warehouse)
@@ -553,12 +485,7 @@ def test_two_invoice_requests_for_one_note_at_once(rest_world, rest_users):
 def test_two_archive_records_for_one_order_at_once(rest_world, rest_users):
 	api = rest_users["clerk"]
 	for _ in range(3):
-		order = approved_order(
-			rest_world.people,
-			rest_world.customer,
-			rest_world.product,
-			items=[{"product": rest_world.product, "qty": 1, "rate": 10}],
-		).name
+		order = rest_order(rest_world, 1).name
 		frappe.db.commit()  # seen by the server process
 		results = at_once(*[post(api, "order_clerk.api.make_archive_record", order=order)] * 2)
 		codes = sorted(r.status_code for r in results)

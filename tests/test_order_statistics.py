@@ -6,20 +6,14 @@ import frappe
 import pytest
 
 from order_clerk.order_clerk.report.order_statistics.order_statistics import execute
-from tests.sales_data import FROM_DATE, TO_DATE, expected_statistics, make_sales
+from tests.sales_data import expected_statistics, run_report
 
 D = datetime.date
 GROUPS = ("Channel", "Customer", "Clerk", "Product")
 
 
-@pytest.fixture
-def sales(people):
-	return make_sales(people)
-
-
 def run(sales, customer: str, **filters) -> tuple:
-	filters = {"from_date": FROM_DATE, "to_date": TO_DATE, "customer": sales.customers[customer], **filters}
-	return execute(filters)
+	return run_report(execute, sales, customer, **filters)
 
 
 def figures(data) -> dict:

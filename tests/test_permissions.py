@@ -5,7 +5,7 @@ import json
 import frappe
 import pytest
 
-from tests.utils import act, make_customer, make_order, make_product, server_messages
+from tests.utils import act, make_customer, make_order, make_product, rest_order_payload, server_messages
 
 PRICE_FIELDS = ("grand_total",)
 ITEM_PRICE_FIELDS = ("rate", "amount", "price_list_rate", "price_deviation_percent", "price_deviation_reason")
@@ -117,12 +117,7 @@ def rest_orders(rest_users):
 	customer, product = make_customer(), make_product()
 	frappe.db.commit()  # seen by the server process
 	clerk, reviewer = rest_users["clerk"], rest_users["reviewer"]
-	payload = {
-		"channel": "Email",
-		"customer": customer,
-		"delivery_date": "2099-01-01",
-		"items": [{"product": product, "qty": 2, "rate": 100}],
-	}
+	payload = rest_order_payload(customer, product, rate=100)
 	draft = clerk.create_order(payload).json()["data"]["name"]
 	approved = clerk.create_order(payload).json()["data"]["name"]
 	assert clerk.apply(approved, "Submit for Review").status_code == 200

@@ -25,7 +25,6 @@ from tests.print_helpers import (
 	ORDER_CONFIRMATION,
 	make_print_order,
 	print_logs,
-	printing,  # noqa: F401 (fixture)
 	set_print_settings,
 )
 

@@ -23,11 +23,6 @@ INTEGRATOR_ORDERS = (
 )
 
 
-@pytest.fixture
-def sales(people):
-	return make_sales(people)
-
-
 def statistics(sales, customer="a", **filters):
 	return order_statistics.execute(
 		{

@@ -10,7 +10,7 @@ import threading
 import frappe
 import pytest
 
-from tests.utils import make_customer, make_product, order_payload, server_messages, unique
+from tests.utils import api_order_facts, make_customer, make_product, order_payload, server_messages
 
 pytestmark = pytest.mark.rest
 
@@ -24,15 +24,7 @@ def masters(credentials):
 
 def payload(masters, **kwargs):
 	customer, product = masters
-	# Integrators learn no customer defaults, so an API order states every fact itself.
-	data = order_payload(
-		customer,
-		product,
-		channel="API",
-		external_ref=unique("API"),
-		payment_terms="Net 30",
-		delivery_address="88 Zhangjiang Road, Shanghai",
-	)
+	data = order_payload(customer, product, **api_order_facts())
 	data.update(kwargs)
 	return data
 

@@ -14,7 +14,7 @@ from order_clerk.exceptions import (
 	ReviewPermissionError,
 )
 from order_clerk.numbering import next_number, peek_next_number
-from tests.utils import act, make_customer, make_order, make_product, unique
+from tests.utils import act, api_order_facts, make_customer, make_order, make_product, unique
 
 
 def this_year() -> int:
@@ -53,15 +53,7 @@ def test_draft_to_pending_review_by_clerk(draft, people):
 def test_integrator_submits_its_own_order_for_review(people):
 	customer, product = make_customer(), make_product()
 	as_user(people.integrator)
-	# Integrators learn no customer defaults, so an API order states every fact itself.
-	order = make_order(
-		customer,
-		product,
-		channel="API",
-		external_ref=unique("API"),
-		payment_terms="Net 30",
-		delivery_address="88 Zhangjiang Road, Shanghai",
-	)
+	order = make_order(customer, product, **api_order_facts())
 	act(order.name, "Submit for Review")
 	assert state(order.name).workflow_state == "Pending Review"
 

@@ -21,7 +21,15 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import ROLE_PROFILES, SITE
-from tests.utils import Api, make_api_user, make_customer, make_product, server_messages, unique
+from tests.utils import (
+	Api,
+	make_api_user,
+	make_customer,
+	make_product,
+	rest_order_payload,
+	server_messages,
+	unique,
+)
 
 pytestmark = pytest.mark.rest
 
@@ -48,7 +56,9 @@ def _retried_request(send, attempts: int = 4):
 	"""Set-up only: the same for a request whose transaction the database chose as the victim."""
 	for _attempt in range(attempts):
 		response = send()
-		if response.status_code != 500 or "Deadlock" not in response.text and "Lock wait" not in response.text:
+		if response.status_code != 500 or (
+			"Deadlock" not in response.text and "Lock wait" not in response.text
+		):
 			return response
 		time.sleep(2)
 	return response
@@ -67,7 +77,7 @@ def rest_users(server):
 
 
 @pytest.fixture(scope="module")
-def world(rest_users):
+def scope_world(rest_users):
 	"""Orders in every state, one made by an integrator, for a customer with an agreed price."""
 	frappe.set_user("Administrator")
 	product = make_product(rate=90)
@@ -78,12 +88,7 @@ def world(rest_users):
 	frappe.db.commit()  # seen by the server process
 
 	clerk, reviewer = rest_users["clerk"], rest_users["reviewer"]
-	payload = {
-		"channel": "Email",
-		"customer": customer,
-		"delivery_date": "2099-01-01",
-		"items": [{"product": product, "qty": 2, "rate": AGREED_RATE}],
-	}
+	payload = rest_order_payload(customer, product, rate=AGREED_RATE)
 
 	def create(api, **extra):
 		response = _retried_request(lambda: api.create_order({**payload, **extra}))
@@ -174,16 +179,16 @@ CHILD_ROWS = [
 
 @pytest.mark.parametrize("path", LIST_PATHS)
 @pytest.mark.parametrize(("profile", "child", "parent", "expected"), CHILD_ROWS)
-def test_child_rows_follow_the_parents_scope(rest_users, world, path, profile, child, parent, expected):
+def test_child_rows_follow_the_parents_scope(rest_users, scope_world, path, profile, child, parent, expected):
 	rows = LIST_PATHS[path](
 		rest_users[profile],
 		child,
 		parent,
 		fields=["parent"],
-		filters=[["parent", "in", list(world.by_name)]],
+		filters=[["parent", "in", list(scope_world.by_name)]],
 	)
 	assert rows != 500, (profile, path)
-	seen = {world.by_name[row["parent"]] for row in rows} if isinstance(rows, list) else set()
+	seen = {scope_world.by_name[row["parent"]] for row in rows} if isinstance(rows, list) else set()
 	assert seen == expected, (profile, child, path, rows)
 
 
@@ -206,8 +211,8 @@ def test_child_lists_of_unreadable_parents_are_refused(rest_users, profile, chil
 		assert list_rows(rest_users[profile], child, parent, fields=["parent"]) == 403, (path, child)
 
 
-def test_a_child_document_is_read_only_with_its_parent(rest_users, world):
-	line = frappe.db.get_value("OC Order Item", {"parent": world.orders.draft}, "name")
+def test_a_child_document_is_read_only_with_its_parent(rest_users, scope_world):
+	line = frappe.db.get_value("OC Order Item", {"parent": scope_world.orders.draft}, "name")
 	for profile, status in (("integrator", 403), ("warehouse", 403), ("clerk", 200)):
 		response = rest_users[profile].get(f"/api/resource/OC Order Item/{line}")
 		assert response.status_code == status, (profile, response.text)
@@ -225,9 +230,9 @@ def test_every_child_table_of_the_app_is_scoped(rest_users):
 	assert not child_query_conditions(rest_users["integrator"].user, doctype="Has Role")
 
 
-def test_counts_keep_to_the_rows_a_user_may_read(rest_users, world):
+def test_counts_keep_to_the_rows_a_user_may_read(rest_users, scope_world):
 	"""frappe.client.get_count counted every row of any DocType, whoever asked."""
-	names = list(world.by_name)
+	names = list(scope_world.by_name)
 	for profile, expected in (("integrator", 1), ("warehouse", 1), ("clerk", 4)):
 		response = rest_users[profile].get(
 			"/api/method/frappe.client.get_count",
@@ -247,10 +252,10 @@ def test_counts_keep_to_the_rows_a_user_may_read(rest_users, world):
 # prices
 
 
-def test_warehouse_gets_product_details_without_a_price(rest_users, world):
+def test_warehouse_gets_product_details_without_a_price(rest_users, scope_world):
 	path = "/api/method/order_clerk.api.get_product_details"
 	for profile, sees_price in (("warehouse", False), ("finance", True), ("clerk", True)):
-		response = rest_users[profile].get(path, product=world.product, customer=world.customer)
+		response = rest_users[profile].get(path, product=scope_world.product, customer=scope_world.customer)
 		assert response.status_code == 200, (profile, response.text)
 		details = response.json()["message"]
 		assert details["uom"] == "PCS"
@@ -271,13 +276,13 @@ PRICE_ROWS = [
 
 @pytest.mark.parametrize("path", LIST_PATHS)
 @pytest.mark.parametrize(("profile", "expected"), PRICE_ROWS)
-def test_agreed_prices_list_only_for_roles_that_read_prices(rest_users, world, path, profile, expected):
+def test_agreed_prices_list_only_for_roles_that_read_prices(rest_users, scope_world, path, profile, expected):
 	rows = LIST_PATHS[path](
 		rest_users[profile],
 		"OC Customer Price",
 		"OC Customer",
 		fields=["parent", "product", "rate"],
-		filters=[["parent", "=", world.customer]],
+		filters=[["parent", "=", scope_world.customer]],
 	)
 	assert isinstance(rows, list), (profile, path, rows)
 	assert len(rows) == expected, (profile, path, rows)
@@ -285,10 +290,10 @@ def test_agreed_prices_list_only_for_roles_that_read_prices(rest_users, world, p
 		assert row["rate"] == AGREED_RATE
 
 
-def test_warehouse_cannot_open_an_agreed_price_row(rest_users, world):
-	response = rest_users["warehouse"].get(f"/api/resource/OC Customer Price/{world.price_row}")
+def test_warehouse_cannot_open_an_agreed_price_row(rest_users, scope_world):
+	response = rest_users["warehouse"].get(f"/api/resource/OC Customer Price/{scope_world.price_row}")
 	assert response.status_code == 403
-	customer = rest_users["warehouse"].get(f"/api/resource/OC Customer/{world.customer}").json()["data"]
+	customer = rest_users["warehouse"].get(f"/api/resource/OC Customer/{scope_world.customer}").json()["data"]
 	assert not customer.get("prices")
 
 
@@ -296,8 +301,8 @@ def test_warehouse_cannot_open_an_agreed_price_row(rest_users, world):
 
 
 def _filter_on(field, child=None):
-	return lambda world: [
-		["name", "=", world.orders.approved],
+	return lambda scope_world: [
+		["name", "=", scope_world.orders.approved],
 		[child, field, ">", 0] if child else [field, ">", 0],
 	]
 
@@ -320,10 +325,12 @@ HIDDEN_FIELD_QUERIES = [
 
 @pytest.mark.parametrize("path", LIST_PATHS)
 @pytest.mark.parametrize(("profile", "doctype", "parent", "query", "field"), HIDDEN_FIELD_QUERIES)
-def test_hidden_fields_answer_no_questions(rest_users, world, path, profile, doctype, parent, query, field):
-	query = {key: value(world) if callable(value) else value for key, value in query.items()}
+def test_hidden_fields_answer_no_questions(
+	rest_users, scope_world, path, profile, doctype, parent, query, field
+):
+	query = {key: value(scope_world) if callable(value) else value for key, value in query.items()}
 	if doctype == "OC Order Item" and "filters" in query:
-		query["filters"] = [["parent", "=", world.orders.approved], query["filters"][1]]
+		query["filters"] = [["parent", "=", scope_world.orders.approved], query["filters"][1]]
 	api = rest_users[profile]
 	if path == "frappe.desk.reportview.get":
 		response = api.post(
@@ -356,8 +363,8 @@ def _raw(api, path, doctype, parent, query):
 @pytest.mark.parametrize(
 	"method", ["frappe.client.get_count", "frappe.desk.reportview.get_count", "frappe.client.get_value"]
 )
-def test_counts_and_values_answer_no_questions_on_hidden_fields(rest_users, world, method):
-	filters = json.dumps(_filter_on("grand_total")(world))
+def test_counts_and_values_answer_no_questions_on_hidden_fields(rest_users, scope_world, method):
+	filters = json.dumps(_filter_on("grand_total")(scope_world))
 	params = {"doctype": "OC Order", "filters": filters}
 	if method == "frappe.client.get_value":
 		params["fieldname"] = "name"
@@ -368,7 +375,7 @@ def test_counts_and_values_answer_no_questions_on_hidden_fields(rest_users, worl
 			assert "grand_total" in server_messages(response)
 
 
-def test_group_by_count_of_the_sidebar_refuses_hidden_fields(rest_users, world):
+def test_group_by_count_of_the_sidebar_refuses_hidden_fields(rest_users, scope_world):
 	response = rest_users["warehouse"].post(
 		"/api/method/frappe.desk.listview.get_group_by_count",
 		{"doctype": "OC Order", "current_filters": "[]", "field": "grand_total"},
@@ -379,17 +386,16 @@ def test_group_by_count_of_the_sidebar_refuses_hidden_fields(rest_users, world):
 # what an integrator learns
 
 
-def test_integrator_order_gets_no_customer_master_data(rest_users, world):
+def integrator_order(scope_world, rate=None, **facts) -> dict:
+	"""An integrator's order of three of the world's product, stating only the facts given."""
+	line = {} if rate is None else {"rate": rate}
+	payload = rest_order_payload(scope_world.customer, scope_world.product, qty=3, **line)
+	return {**payload, "channel": "API", "external_ref": unique("PO"), **facts}
+
+
+def test_integrator_order_gets_no_customer_master_data(rest_users, scope_world):
 	api = rest_users["integrator"]
-	response = api.create_order(
-		{
-			"channel": "API",
-			"external_ref": unique("PO"),
-			"customer": world.customer,
-			"delivery_date": "2099-01-01",
-			"items": [{"product": world.product, "qty": 3}],
-		}
-	)
+	response = api.create_order(integrator_order(scope_world))
 	assert response.status_code == 200, server_messages(response)
 	name = response.json()["data"]["name"]
 	for doc in (response.json()["data"], api.get_order(name).json()["data"]):
@@ -404,21 +410,13 @@ def test_integrator_order_gets_no_customer_master_data(rest_users, world):
 	assert {"delivery_address", "payment_terms", "rate"} <= {fact["fact"] for fact in missing}
 
 
-def test_integrator_reads_its_own_prices_but_never_the_agreed_one(rest_users, world):
+def test_integrator_reads_its_own_prices_but_never_the_agreed_one(rest_users, scope_world):
 	"""The reference price (the customer's agreed price) and the deviation from it are
 	permlevel 2; a price far off the agreed one goes to review without the integrator being
 	told so (the reviewer sees the deviation)."""
 	api = rest_users["integrator"]
 	response = api.create_order(
-		{
-			"channel": "API",
-			"external_ref": unique("PO"),
-			"customer": world.customer,
-			"delivery_date": "2099-01-01",
-			"payment_terms": "Net 30",
-			"delivery_address": "1 Test Road",
-			"items": [{"product": world.product, "qty": 3, "rate": 150}],
-		}
+		integrator_order(scope_world, rate=150, payment_terms="Net 30", delivery_address="1 Test Road")
 	)
 	assert response.status_code == 200, server_messages(response)
 	name = response.json()["data"]["name"]
@@ -435,13 +433,13 @@ def test_integrator_reads_its_own_prices_but_never_the_agreed_one(rest_users, wo
 	assert line["price_deviation_percent"] > 90
 
 
-def test_clerk_order_still_gets_the_customers_defaults(rest_users, world):
+def test_clerk_order_still_gets_the_customers_defaults(rest_users, scope_world):
 	response = rest_users["clerk"].create_order(
 		{
 			"channel": "Phone",
-			"customer": world.customer,
+			"customer": scope_world.customer,
 			"delivery_date": "2099-01-01",
-			"items": [{"product": world.product, "qty": 3}],
+			"items": [{"product": scope_world.product, "qty": 3}],
 		}
 	)
 	assert response.status_code == 200, server_messages(response)
@@ -458,6 +456,6 @@ def _template_values(api) -> set:
 	return {cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value}
 
 
-def test_import_template_lists_only_products_the_user_may_read(rest_users, world):
-	assert world.product not in _template_values(rest_users["integrator"])
-	assert world.product in _template_values(rest_users["clerk"])
+def test_import_template_lists_only_products_the_user_may_read(rest_users, scope_world):
+	assert scope_world.product not in _template_values(rest_users["integrator"])
+	assert scope_world.product in _template_values(rest_users["clerk"])

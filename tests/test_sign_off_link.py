@@ -16,6 +16,7 @@ from order_clerk.sign_off_link import SignOffLinkError, make_token, read_token
 from tests.conftest import SITE
 from tests.utils import (
 	approved_order,
+	fields_of,
 	make_product,
 	receive_stock,
 	server_messages,
@@ -68,14 +69,12 @@ def post_sign(guest, token, files=None, **fields):
 	)
 
 
+SIGN_OFF_FIELDS = ("sign_status", "signed_by", "signed_receipt", "sign_off_channel", "sign_off_recorded_by")
+
+
 def note_state(note):
 	frappe.db.rollback()  # a fresh snapshot: see what the server committed
-	return frappe.db.get_value(
-		"OC Delivery Note",
-		note,
-		["sign_status", "signed_by", "signed_receipt", "sign_off_channel", "sign_off_recorded_by"],
-		as_dict=True,
-	)
+	return fields_of("OC Delivery Note", note, *SIGN_OFF_FIELDS)
 
 
 # the link

@@ -10,12 +10,7 @@ import pytest
 from order_clerk import api
 from order_clerk.order_clerk.report.best_selling_products import best_selling_products
 from order_clerk.order_clerk.report.order_statistics import order_statistics
-from tests.sales_data import FROM_DATE, TO_DATE, make_sales
-
-
-@pytest.fixture
-def sales(people):
-	return make_sales(people)
+from tests.sales_data import FROM_DATE, TO_DATE
 
 
 def export(**filters) -> openpyxl.Workbook:

@@ -81,6 +81,27 @@ def order_payload(customer: str, product: str, **kwargs) -> dict:
 	return payload
 
 
+def api_order_facts(**kwargs) -> dict:
+	"""What an integrator's order states itself: integrators learn no customer defaults."""
+	return {
+		"channel": "API",
+		"external_ref": unique("API"),
+		"payment_terms": "Net 30",
+		"delivery_address": "88 Zhangjiang Road, Shanghai",
+		**kwargs,
+	}
+
+
+def rest_order_payload(customer: str, product: str, qty: float = 2, **line) -> dict:
+	"""An order as a client posts it to /api/resource/OC Order, for delivery in 2099."""
+	return {
+		"channel": "Email",
+		"customer": customer,
+		"delivery_date": "2099-01-01",
+		"items": [{"product": product, "qty": qty, **line}],
+	}
+
+
 def make_order(customer: str | None = None, product: str | None = None, **kwargs):
 	customer = customer or make_customer()
 	product = product or make_product()
@@ -258,3 +279,91 @@ def ship(world, people, order, quantities=None):
 	frappe.get_doc("OC Delivery Note", note.name).submit()
 	frappe.set_user(people.clerk)
 	return slip.name, note.name
+
+
+def keep_user(email: str, roles: list[str]):
+	"""A user kept from run to run with exactly these roles: made when missing, and saved (and
+	committed, for the server to see) only when its roles differ or it is disabled."""
+	frappe.set_user("Administrator")
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	if sorted(r.role for r in user.roles) != sorted(roles) or not user.enabled:
+		user.set("roles", [{"role": role} for role in roles])
+		user.enabled = 1
+		user.save(ignore_permissions=True)
+		frappe.db.commit()
+
+
+def fields_of(doctype: str, name: str, *fields: str) -> "frappe._dict":
+	return frappe.db.get_value(doctype, name, list(fields), as_dict=True)
+
+
+def issue_invoice(people, notes: list[str], invoice_no: str | None = None, invoice_date: str | None = None):
+	"""An invoice request for signed delivery notes, submitted by the current user, then issued by
+	finance with its copy attached. Leaves the user as Administrator."""
+	from order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request import new_invoice_request
+
+	request = new_invoice_request(notes).insert()
+	request.submit()
+	frappe.set_user(people.finance)
+	request = frappe.get_doc("OC Invoice Request", request.name)
+	request.update(
+		{
+			"invoice_no": invoice_no or unique("FP"),
+			"invoice_date": invoice_date or nowdate(),
+			"invoice_copy": attach_receipt("OC Invoice Request", request.name),
+		}
+	)
+	request.save()
+	frappe.set_user("Administrator")
+	return request
+
+
+def finished_order(world, people, invoice: bool = True) -> "frappe._dict":
+	"""Approved with its original attached, shipped, signed, a finance copy handed over, and
+	invoiced when asked: all an archive record needs."""
+	order = approved_order(
+		people, world.customer, world.product, items=[{"product": world.product, "qty": 4}]
+	)
+	frappe.set_user("Administrator")
+	frappe.db.set_value("OC Order", order.name, "original_order", attach_receipt("OC Order", order.name))
+	slip, note = ship(world, people, order.name)
+	sign(note, "Signed")
+	doc = frappe.get_doc("OC Outbound Slip", slip)
+	doc.append("copies", {"copy": "Finance Copy", "handed_to": "Finance"})
+	doc.save()
+	if invoice:
+		issue_invoice(people, [note])
+	frappe.set_user("Administrator")
+	return frappe._dict(order=order.name, slip=slip, note=note)
+
+
+def gathered_record(order: str, people):
+	"""The order's archive record, made by the clerk and gathered."""
+	from order_clerk import archive
+
+	frappe.set_user(people.clerk)
+	record = frappe.get_doc({"doctype": "OC Archive Record", "order": order}).insert()
+	archive.gather(record.name)
+	return frappe.get_doc("OC Archive Record", record.name)
+
+
+def workbook(orders: list[list], lines: list[list]) -> bytes:
+	"""A filled-in import template: rows from row 2 on, columns in the template's order."""
+	import io
+
+	import openpyxl
+
+	from order_clerk.excel_sheets import build_template
+
+	book = openpyxl.load_workbook(io.BytesIO(build_template()))
+	for sheet, rows in (("Orders", orders), ("Lines", lines)):
+		for row_number, values in enumerate(rows, start=2):
+			for column, value in enumerate(values, start=1):
+				book[sheet].cell(row=row_number, column=column, value=value)
+	buffer = io.BytesIO()
+	book.save(buffer)
+	return buffer.getvalue()
