@@ -27,8 +27,10 @@ class OCIntake(Document):
 		duplicate_of: DF.Link | None
 		extraction: DF.Code | None
 		order: DF.Link | None
+		order_exception: DF.Link | None
 		problems: DF.SmallText | None
 		received_on: DF.Datetime
+		revision_differences: DF.Code | None
 		sender: DF.Data | None
 		source_file: DF.Attach | None
 		status: DF.Literal[
@@ -41,7 +43,16 @@ class OCIntake(Document):
 		if self.is_new():
 			# What was read and decided is the server's, never the client's.
 			self.status = "New"
-			for fieldname in ("customer", "customer_po", "order", "duplicate_of", "problems", "extraction"):
+			for fieldname in (
+				"customer",
+				"customer_po",
+				"order",
+				"duplicate_of",
+				"order_exception",
+				"problems",
+				"extraction",
+				"revision_differences",
+			):
 				self.set(fieldname, None)
 			self.confidence = 0
 
