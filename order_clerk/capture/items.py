@@ -10,7 +10,7 @@ from order_clerk.capture.dates import parse_date
 from order_clerk.capture.header import ANY_LABEL
 from order_clerk.capture.model import TOTAL_ROW, Extraction, Line, Value, rows_of
 from order_clerk.capture.readers import Cell, Page
-from order_clerk.capture.text import PACK_SIZE, QTY_WITH_UNIT, parse_number, unit_of
+from order_clerk.capture.text import PACK_SIZE, QTY_WITH_UNIT, normalize, parse_number, unit_of
 
 COLUMN_NAMES = {
 	"po": r"^(订单号|订单编号|采购单号|PO\s*No\.?|PO号|PO)$",
@@ -29,14 +29,30 @@ COLUMN_NAMES = {
 }
 
 
-def _header_row(cells: list[Cell]) -> dict[str, int] | None:
-	columns = {}
+def column_roles(cells: list[Cell], learned: dict[str, str] | None = None) -> dict[str, int]:
+	"""role -> column index of a heading row: the customer's learned headings first, then the
+	headings every customer uses."""
+	columns: dict[str, int] = {}
+	taken = set()
+	for index, cell in enumerate(cells):
+		role = (learned or {}).get(normalize(cell.text)) if cell.text else None
+		if role and role not in columns:
+			taken.add(index)
+			if role != "ignore":
+				columns[role] = index
 	for index, cell in enumerate(cells):
 		text = re.sub(r"\s+", "", cell.text)
+		if index in taken or not text:
+			continue
 		for role, pattern in COLUMN_NAMES.items():
-			if role not in columns and text and re.search(pattern, text, re.I):
+			if role not in columns and re.search(pattern, text, re.I):
 				columns[role] = index
 				break
+	return columns
+
+
+def _header_row(cells: list[Cell], learned: dict[str, str] | None = None) -> dict[str, int] | None:
+	columns = column_roles(cells, learned)
 	if "qty" in columns and ("name" in columns or "code" in columns or "spec" in columns):
 		return columns
 	return None
@@ -46,9 +62,10 @@ def read_lines(
 	page: Page, masters: matching.Masters, customer: str | None, result: Extraction, received: date
 ) -> list[Line]:
 	tables = page.tables if page.kind == "sheet" else []
+	learned = masters.layouts.get(customer) if customer else None
 	for table in tables:
 		for index, row in enumerate(table):
-			columns = _header_row(row)
+			columns = _header_row(row, learned)
 			if columns:
 				return _table_lines(table[index + 1 :], columns, masters, customer, result, received)
 	return _text_lines(page, masters, customer, result)

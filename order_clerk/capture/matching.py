@@ -23,6 +23,8 @@ class Masters:
 	customer_items: list[dict] = field(default_factory=list)  # customer, customer_item_code, product
 	conversions: list[dict] = field(default_factory=list)  # product, uom, factor
 	own_names: tuple[str, ...] = ()  # our own company's names, never a customer
+	# customer -> normalised column heading -> column role, learned from the clerk (capture.layouts)
+	layouts: dict[str, dict[str, str]] = field(default_factory=dict)
 
 	def __post_init__(self):
 		self.product_by_code = {p["product_code"]: p for p in self.products}

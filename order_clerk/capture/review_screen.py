@@ -7,8 +7,9 @@ The screen highlights and sends corrections; deciding stays with the service.
 import frappe
 from frappe import _
 
-from order_clerk.capture import service
+from order_clerk.capture import revisions, service
 from order_clerk.capture.readers import extension_of
+from order_clerk.roles import ORDER_CLERK
 
 # Shown by the browser itself; everything the readers read is shown as they saw it.
 IMAGES = {"png", "jpg", "jpeg", "gif", "webp"}
@@ -26,6 +27,7 @@ def review_screen(intake) -> dict:
 		"facts": list(service.HEADER_FACTS),
 		"original": original(intake),
 		"actions": actions(intake),
+		"revision": revisions.view(intake),
 	}
 
 
@@ -34,8 +36,13 @@ def actions(intake) -> list[str]:
 	if not frappe.has_permission("OC Intake", "write", intake):
 		return []
 	allowed = []
+	revision = revisions.view(intake) if intake.status == "Revision" else None
+	if revision and revision["outcome"] in ("update", "exception") and ORDER_CLERK in frappe.get_roles():
+		allowed.append("apply_revision")
+	# A revision of a live order is applied to it, never made into a second order.
+	revises_live_order = bool(revision) and revision["outcome"] not in ("cancelled", "no order")
 	if intake.status not in service.CLOSED:
-		if intake.extraction and frappe.has_permission("OC Order", "create"):
+		if intake.extraction and not revises_live_order and frappe.has_permission("OC Order", "create"):
 			allowed.append("convert")
 		if intake.source_file or intake.communication:
 			allowed.append("process")

@@ -13,7 +13,10 @@ from frappe import _
 from frappe.model.workflow import apply_workflow
 from frappe.utils import flt, getdate
 
+from order_clerk.capture import revisions
 from order_clerk.capture.extract import Extraction, extract
+from order_clerk.capture.layouts import learn as learn_layout
+from order_clerk.capture.layouts import load_layouts
 from order_clerk.capture.matching import Masters
 from order_clerk.capture.readers import (
 	Cell,
@@ -69,7 +72,7 @@ def load_masters() -> Masters:
 	)
 	items = frappe.get_all("OC Customer Item", fields=["customer", "customer_item_code", "product"])
 	own = frappe.db.get_single_value("OC Settings", "company_name")
-	return Masters(customers, products, items, own_names=(own,) if own else ())
+	return Masters(customers, products, items, own_names=(own,) if own else (), layouts=load_layouts())
 
 
 def read_pages(intake):
@@ -132,6 +135,8 @@ def process_intake(intake) -> None:
 		intake.status = "Duplicate" if same else "Revision"
 		if same:
 			intake.order = earlier.order
+		else:
+			revisions.record(intake)
 		intake.save(ignore_permissions=True)
 		return
 	if result.customer.value and result.lines and not result.problems and min(scores) >= TOUCHLESS_CONFIDENCE:
@@ -219,6 +224,7 @@ def convert_intake(intake, corrections: dict) -> str:
 	customer's part number, so the next order with it is read right."""
 	if intake.status in CLOSED:
 		frappe.throw(_("Intake {0} is {1}; it cannot become an order.").format(intake.name, _(intake.status)))
+	revisions.check_convertible(intake)
 	data = intake.get_extraction()
 	if not data:
 		frappe.throw(_("Read intake {0} first.").format(intake.name))
@@ -236,6 +242,8 @@ def convert_intake(intake, corrections: dict) -> str:
 		frappe.throw(
 			intake.problems.splitlines()[-1] if intake.problems else _("The order could not be made.")
 		)
+	if intake.source_file or intake.communication:
+		learn_layout(intake, values["customer"], values["lines"], read_pages(intake), load_masters())
 	return name
 
 

@@ -24,6 +24,11 @@ frappe.ui.form.on("OC Intake", {
 });
 
 function add_review_buttons(frm, actions) {
+	if (actions.includes("apply_revision")) {
+		frm.add_custom_button(__("Apply Revision"), () => frm.oc_review.apply_revision()).addClass(
+			"btn-primary oc-apply-revision"
+		);
+	}
 	if (actions.includes("convert")) {
 		frm.add_custom_button(__("Convert to Order"), () => frm.oc_review.convert()).addClass(
 			"btn-primary oc-convert"
@@ -148,6 +153,7 @@ class IntakeReview {
 				<div class="oc-review-original"></div>
 				<div class="oc-review-extracted"></div>
 			</div>`);
+		if (this.screen.revision) this.render_revision(this.wrapper.find(".oc-review"));
 		this.render_original(this.wrapper.find(".oc-review-original"));
 		this.render_extracted(this.wrapper.find(".oc-review-extracted"));
 		// Pointing at a value shows where it was found in the original.
@@ -156,6 +162,100 @@ class IntakeReview {
 			this.point_at(e.currentTarget.dataset.where)
 		);
 		this.wrapper.on("mouseleave.oc_review", ".oc-value[data-where]", () => this.point_at(null));
+	}
+
+	// A revised purchase order: what it changes against the order we hold, line by line.
+	render_revision($review) {
+		const esc = frappe.utils.escape_html;
+		const revision = this.screen.revision;
+		const kinds = { added: __("Added"), removed: __("Removed"), changed: __("Changed") };
+		const outcome = {
+			update: __("Applying it updates draft order {0}.", [esc(revision.order)]),
+			exception: __(
+				"Order {0} is approved: applying it raises a Customer Change exception and leaves the order as it is.",
+				[esc(revision.order)]
+			),
+			frozen: __(
+				"Order {0} is waiting for review and cannot change; a reviewer must reject it back to you first.",
+				[esc(revision.order)]
+			),
+			cancelled: __("Order {0} was cancelled; convert this revision into a new order.", [
+				esc(revision.order),
+			]),
+			"no order": __("The earlier intake has not become an order; convert this revision instead."),
+			done: revision.exception
+				? __("Raised as Customer Change exception {0}.", [esc(revision.exception)])
+				: __("Applied to order {0}.", [esc(revision.order || "")]),
+		}[revision.outcome];
+		const show = (value) => (is_blank(value) ? "" : esc(String(value)));
+		const rows = revision.changes
+			.map((change) => {
+				const before =
+					change.change === "changed"
+						? show(change.old)
+						: change.change === "removed"
+							? __("{0} at {1}", [show(change.qty), show(change.rate)])
+							: "";
+				const after =
+					change.change === "changed"
+						? show(change.new)
+						: change.change === "added"
+							? __("{0} at {1}", [show(change.qty), show(change.rate)])
+							: "";
+				return `<tr class="oc-change oc-change-${esc(change.change)}">
+					<td>${esc(kinds[change.change] || change.change)}</td>
+					<td>${show(change.line)}</td>
+					<td>${show(change.product)}</td>
+					<td>${change.change === "changed" ? esc(change.label || "") : ""}</td>
+					<td>${before}</td><td>${after}</td>
+				</tr>`;
+			})
+			.join("");
+		$review.before(`
+			<div class="oc-revision">
+				<div class="oc-review-heading">${__("Changes in the Revision")}</div>
+				<p class="small text-muted oc-revision-outcome">${outcome || ""}</p>
+				${
+					rows
+						? `<table class="table table-sm oc-revision-changes"><thead><tr>
+							<th>${__("Change")}</th><th>#</th><th>${__("Product")}</th><th>${__("What")}</th>
+							<th>${__("Before")}</th><th>${__("After")}</th></tr></thead><tbody>${rows}</tbody></table>`
+						: `<p class="text-muted">${__("The revision changes nothing on the order.")}</p>`
+				}
+			</div>`);
+	}
+
+	apply_revision() {
+		const frm = this.frm;
+		const revision = this.screen.revision;
+		const question =
+			revision.outcome === "exception"
+				? __("Raise a Customer Change exception on approved order {0}?", [
+						frappe.utils.escape_html(revision.order),
+					])
+				: __("Update draft order {0} with the customer's changes?", [
+						frappe.utils.escape_html(revision.order),
+					]);
+		frappe.confirm(question, () =>
+			frappe
+				.call({
+					method: "order_clerk.capture.revisions.apply_revision",
+					args: { name: frm.doc.name },
+					freeze: true,
+				})
+				.then((r) => {
+					if (!r.message) return;
+					frappe.show_alert({
+						message: r.message.exception
+							? __("Customer Change exception {0} raised.", [
+									frappe.utils.escape_html(r.message.exception),
+								])
+							: __("Order {0} updated.", [frappe.utils.escape_html(r.message.order)]),
+						indicator: "green",
+					});
+					frm.reload_doc();
+				})
+		);
 	}
 
 	render_original($box) {
@@ -375,4 +475,8 @@ IntakeReview.css = `
 	.oc-value-facts { color: var(--text-muted); }
 	.oc-line-text { max-width: 260px; font-size: var(--text-sm, 12px); }
 	.oc-line-code { font-weight: 600; }
+	.oc-revision { margin-bottom: var(--padding-md, 15px); }
+	.oc-change-added td:first-child { color: var(--green-600, #2f9d58); font-weight: 600; }
+	.oc-change-removed td:first-child { color: var(--red-600, #c9303a); font-weight: 600; }
+	.oc-change-changed td:first-child { color: var(--orange-600, #d4660d); font-weight: 600; }
 `;
