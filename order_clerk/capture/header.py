@@ -8,8 +8,8 @@ from order_clerk.capture.model import DEFAULTED, Extraction, Value, rows_of
 from order_clerk.capture.readers import Cell, Page
 
 LABELS = {
-	"customer_po": r"(?<![A-Za-z0-9\-])(?:(?:我司|客户)?(?:采购)?(?:订单|合同|订购单)(?:编?号|No\.?)|采购单号|单号|PO\s*(?:No\.?|号|#)?|Order\s*No\.?)",
-	"delivery_date": r"交货日期|交货期|交期|到货日期|送货日期|要求到货(?:日期)?|交货时间|Delivery(?:\s*Date)?",
+	"customer_po": r"(?<![A-Za-z0-9\-])(?:(?:我司|客户)?(?:采购)?(?:订单|合同|订购单)(?:编?号|\s*No\.?)|采购单号|单号|PO\s*(?:No\.?|号|#)?|Order\s*No\.?)",
+	"delivery_date": r"交货日期|交货期|交期|到货日期|送货日期|要求到货(?:日期)?|交货时间|交付日期|需求日期|要货日期|Delivery(?:\s*Date)?|Req(?:uired|uested)?[\s_]*(?:Delivery[\s_]*)?Date|Need[\s_]*Date",
 	"payment_terms": r"付款方式|付款条件|结算方式|付款条款|Payment(?:\s*Terms)?",
 	"delivery_address": r"送货地址|收货地址|交货地点|交货地址|送货地点|收货地点|Ship\s*To|Deliver\s*To",
 	"contact_person": r"收货联系人|收货人|现场联系人?|联系人|委托代理人|Buyer|采购员|经办人",
@@ -31,6 +31,8 @@ USUAL = re.compile(
 ADDRESS_END = re.compile(r"[号库室楼层厂仓园区座栋门房间部处]$")
 ADDRESS_LIKE = re.compile(r"[省市区县镇].*[路街道号园区]|[路街道]\d+号")
 SUPPLIER_BLOCK = re.compile(r"供\s*应\s*商|卖方|供方|Vendor|Supplier", re.I)
+# A buyer's and a seller's block side by side: 买方（需方） … 卖方（供方）
+BUYER_THEN_SELLER = re.compile(r"(?:买方|需方|Buyer).*(?:卖方|供方|Seller|Vendor|Supplier)", re.I)
 
 
 def _label_value(text: str, label_pattern: str) -> tuple[str, str] | None:
@@ -50,11 +52,16 @@ def read_header(result: Extraction, order_pages: list[Page], all_pages: list[Pag
 	contacts: list[tuple[int, str, str]] = []
 	for page in order_pages:
 		confidence = 0.95
-		previous_supplier = False
+		previous_supplier = side_by_side = False
 		for text, cells, where in rows_of(page):
 			supplier_line = bool(SUPPLIER_BLOCK.search(text))
+			if supplier_line and BUYER_THEN_SELLER.search(text):
+				# Below this, a line naming two people names the buyer's first, the seller's second.
+				side_by_side = True
+				continue
 			if not (supplier_line or previous_supplier):
-				for label, name in _contacts_in(text):
+				found = list(_contacts_in(text))
+				for label, name in found[:1] if side_by_side and len(found) == 2 else found:
 					rank = next((i for i, l in enumerate(CONTACT_ORDER) if l.lower() in label.lower()), 99)
 					contacts.append((rank, name, where))
 			for fieldname, pattern in LABELS.items():
@@ -87,7 +94,10 @@ def read_header(result: Extraction, order_pages: list[Page], all_pages: list[Pag
 						result.delivery_address = Value(None, 0, where, "usual")
 					else:
 						address = _join_wrapped(value, page, where)
-						sure = confidence if ADDRESS_END.search(address) and address == value else 0.7
+						# Complete as written, or completed by the line it wraps onto.
+						sure = confidence if ADDRESS_END.search(address) else 0.7
+						if address != value:
+							sure = min(sure, 0.9)
 						result.delivery_address = Value(address, sure, where)
 			previous_supplier = supplier_line and not re.search(LABELS["contact_person"], text)
 	if contacts:

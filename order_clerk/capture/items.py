@@ -14,11 +14,11 @@ from order_clerk.capture.text import PACK_SIZE, QTY_WITH_UNIT, normalize, parse_
 
 COLUMN_NAMES = {
 	"po": r"^(订单号|订单编号|采购单号|PO\s*No\.?|PO号|PO)$",
-	"date": r"交货日期|交期|到货日期|送货日期|Delivery",
+	"date": r"交货日期|交期|到货日期|送货日期|交付日期|需求日期|要货日期|Delivery|Req(?:uired|uested)?(?:Delivery)?Date|NeedDate",
 	"address": r"收货地址|送货地址|交货地点|Ship\s*To",
-	"order_date": r"下单日期|订单日期",
+	"order_date": r"下单日期|订单日期|PO\s*Date|Order\s*Date",
 	"index": r"^(序号|No\.?|#|行号|项次)$",
-	"code": r"物料编码|物料代码|料号|物料号|编码|Part\s*No|Item\s*Code|货号|商品编码|产品编码|存货编码",
+	"code": r"物料编码|物料代码|料号|物料号|编码|Part\s*No|Item\s*(?:Code|No)|货号|商品编码|产品编码|存货编码",
 	"name": r"物料名称|品名|名称|产品|商品|货物|Item|Description|Product",
 	"spec": r"规格|型号|Spec",
 	"unit": r"^单位$|计量单位|^Unit$|UOM",
@@ -41,7 +41,8 @@ def column_roles(cells: list[Cell], learned: dict[str, str] | None = None) -> di
 			if role != "ignore":
 				columns[role] = index
 	for index, cell in enumerate(cells):
-		text = re.sub(r"\s+", "", cell.text)
+		# ORDER_QTY, Unit_Price: exports write headings with underscores for spaces.
+		text = re.sub(r"[\s_]+", "", cell.text)
 		if index in taken or not text:
 			continue
 		for role, pattern in COLUMN_NAMES.items():
@@ -61,13 +62,17 @@ def _header_row(cells: list[Cell], learned: dict[str, str] | None = None) -> dic
 def read_lines(
 	page: Page, masters: matching.Masters, customer: str | None, result: Extraction, received: date
 ) -> list[Line]:
-	tables = page.tables if page.kind == "sheet" else []
+	# A PDF's tables as its reader found them: columns are surer than numbers in a line of text.
+	tables = page.tables if page.kind in ("sheet", "pdf") else []
 	learned = masters.layouts.get(customer) if customer else None
 	for table in tables:
 		for index, row in enumerate(table):
 			columns = _header_row(row, learned)
 			if columns:
-				return _table_lines(table[index + 1 :], columns, masters, customer, result, received)
+				lines = _table_lines(table[index + 1 :], columns, masters, customer, result, received)
+				if lines or page.kind == "sheet":
+					return lines
+				break
 	return _text_lines(page, masters, customer, result)
 
 
@@ -120,6 +125,13 @@ def _table_lines(rows, columns, masters, customer, result, received) -> list[Lin
 
 		description = " ".join(cell(r) for r in ("code", "name", "spec") if cell(r))
 		qty = parse_number(cell("qty"))
+		filled = [c for c in row if c.text]
+		if qty is None and len(filled) == 1 and QTY_WITH_UNIT.search(filled[0].text):
+			# A row the PDF's table reader did not split into cells: read it as a line of text.
+			merged = _merged_row(filled[0], masters, customer, result)
+			if merged:
+				lines.append(merged)
+			continue
 		if not description or qty is None:
 			continue
 		match = matching.match_product(masters, description, customer, code_hint=cell("code"))
@@ -133,6 +145,14 @@ def _table_lines(rows, columns, masters, customer, result, received) -> list[Lin
 		line.amount = parse_number(cell("amount"))
 		lines.append(line)
 	return lines
+
+
+def _merged_row(cell: Cell, masters, customer, result: Extraction) -> Line | None:
+	match = matching.match_product(masters, cell.text, customer)
+	line = _parse_item_text(cell.text, match, cell.where, ordered=True) if match.value else None
+	if not line:
+		result.problems.append(_("{0}: could not read the line “{1}”.").format(cell.where, cell.text))
+	return line
 
 
 ITEM_START = re.compile(
