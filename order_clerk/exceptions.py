@@ -173,3 +173,14 @@ class AmountInWordsError(frappe.ValidationError, ValueError):
 
 class WorkbookTooLargeError(frappe.ValidationError):
 	"""An uploaded workbook beyond one of the import limits."""
+
+
+# Order capture: answering an intake's sender
+
+
+class SenderAlreadyAnsweredError(frappe.DuplicateEntryError):
+	"""The sender of an intake has already had the order's acknowledgement (HTTP 409)."""
+
+
+class CannotAnswerSenderError(frappe.ValidationError):
+	"""No reply can go to an intake's sender: no address, no order yet, or no outgoing email."""

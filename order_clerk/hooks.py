@@ -103,9 +103,10 @@ doc_events = {
 		),
 		**_record_print,
 	},
-	# An e-mail to the orders mailbox becomes an OC Intake (Email Account "append to"); its
-	# body and attachments are then read (order_clerk.capture.service).
-	"Communication": {"after_insert": "order_clerk.capture.service.on_communication"},
+	# An e-mail pulled from the orders mailbox (OC Settings, or an Email Account appending to
+	# OC Intake) becomes an OC Intake; its body and attachments are then read
+	# (order_clerk.capture.mailbox).
+	"Communication": {"after_insert": "order_clerk.capture.mailbox.on_communication"},
 	# Submitted documents, the masters they name and the files behind a sealed archive never
 	# change (order_clerk.immutability).
 	"File": {

@@ -12,7 +12,7 @@ import frappe
 import openpyxl
 import pytest
 
-from order_clerk.capture import service
+from order_clerk.capture import mailbox, service
 from order_clerk.capture.dates import parse_date
 from order_clerk.capture.extract import extract
 from order_clerk.capture.matching import Masters, match_customer, match_product
@@ -412,7 +412,7 @@ def test_an_email_to_the_orders_mailbox_becomes_an_intake_and_is_read(buyer):
 	assert communication.reference_doctype == "OC Intake"
 	intake = frappe.get_doc("OC Intake", communication.reference_name)
 	assert (intake.sender, intake.communication, intake.status) == (customer.email, communication.name, "New")
-	service.process_from_mail(intake.name)
+	mailbox.read_mail(intake.name)
 	intake.reload()
 	assert intake.customer == customer.name and intake.customer_po == po
 	data = intake.get_extraction()

@@ -7,7 +7,7 @@ The screen highlights and sends corrections; deciding stays with the service.
 import frappe
 from frappe import _
 
-from order_clerk.capture import revisions, service
+from order_clerk.capture import replies, revisions, service
 from order_clerk.capture.readers import extension_of
 from order_clerk.roles import ORDER_CLERK
 
@@ -48,7 +48,7 @@ def actions(intake) -> list[str]:
 			allowed.append("process")
 	if intake.status not in ("Converted", "Rejected"):
 		allowed.append("reject")
-	return allowed
+	return allowed + replies.reply_actions(intake)
 
 
 def original(intake) -> dict:

@@ -330,31 +330,3 @@ def communication_pages(name: str):
 		except UnreadableDocument:
 			continue
 	return pages
-
-
-def on_communication(communication, method=None):
-	"""An incoming e-mail appended to a new OC Intake: link it and read it (after the request
-	commits, so the mail is kept even if reading fails)."""
-	if communication.reference_doctype != "OC Intake" or communication.sent_or_received != "Received":
-		return
-	if frappe.db.get_value("OC Intake", communication.reference_name, "communication"):
-		return
-	frappe.db.set_value("OC Intake", communication.reference_name, "communication", communication.name)
-	frappe.enqueue(
-		"order_clerk.capture.service.process_from_mail",
-		queue="long",
-		intake=communication.reference_name,
-		enqueue_after_commit=True,
-		now=frappe.flags.in_test,
-	)
-
-
-def process_from_mail(intake: str) -> None:
-	doc = frappe.get_doc("OC Intake", intake)
-	if doc.status != "New":
-		return
-	try:
-		process_intake(doc)
-	except frappe.ValidationError as e:
-		frappe.clear_last_message()
-		doc.db_set({"status": "Needs Attention", "problems": str(e)})

@@ -56,6 +56,49 @@ function add_review_buttons(frm, actions) {
 			)
 		);
 	}
+	add_reply_buttons(frm, actions);
+}
+
+// Answers to the sender: the server offers them (actions) and writes them (order_clerk.capture.replies).
+function add_reply_buttons(frm, actions) {
+	if (actions.includes("acknowledge")) {
+		frm.add_custom_button(__("Acknowledge"), () =>
+			frappe
+				.call({
+					method: OC_INTAKE_METHOD + "acknowledge",
+					args: { name: frm.doc.name },
+					freeze: true,
+				})
+				.then((r) => {
+					if (!r.message) return;
+					frappe.show_alert({
+						message: __("The order's summary is queued to {0}.", [frm.doc.sender]),
+						indicator: "green",
+					});
+					frm.reload_doc();
+				})
+		).addClass("oc-acknowledge");
+	}
+	if (actions.includes("clarify")) {
+		frm.add_custom_button(__("Ask the Sender"), () =>
+			frappe
+				.call({
+					method: OC_INTAKE_METHOD + "get_clarification",
+					args: { name: frm.doc.name },
+					type: "GET",
+				})
+				.then((r) => {
+					if (!r.message) return;
+					new frappe.views.CommunicationComposer({
+						doc: frm.doc,
+						frm: frm,
+						recipients: r.message.recipients,
+						subject: r.message.subject,
+						message: r.message.message,
+					});
+				})
+		).addClass("oc-clarify");
+	}
 }
 
 // How a value was found, as the extraction notes it.

@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from order_clerk.capture import review_screen, service
+from order_clerk.capture import mailbox, replies, review_screen, service
 
 
 class OCIntake(Document):
@@ -19,6 +19,7 @@ class OCIntake(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		acknowledged_on: DF.Datetime | None
 		channel: DF.Literal["Phone", "Email", "Online Platform", "Fax", "Sales Rep", "API", "Excel Import"]
 		communication: DF.Link | None
 		confidence: DF.Percent
@@ -52,9 +53,15 @@ class OCIntake(Document):
 				"problems",
 				"extraction",
 				"revision_differences",
+				"acknowledged_on",
 			):
 				self.set(fieldname, None)
 			self.confidence = 0
+
+	def on_update(self):
+		if self.has_value_changed("status") and self.status == "Converted":
+			mailbox.after_conversion(self)
+			replies.after_conversion(self)
 
 	def get_extraction(self) -> dict:
 		return json.loads(self.extraction or "{}")
@@ -118,3 +125,32 @@ def receive_document(
 		frappe.throw(_("content must be the document's bytes in base64."), frappe.ValidationError)
 	intake = service.receive(data, filename, channel, sender)
 	return {"name": intake.name, "status": intake.status, "order": intake.order, "problems": intake.problems}
+
+
+@frappe.whitelist(methods=["POST"])
+def acknowledge(name: str) -> str:
+	"""Answer the sender with the summary of the draft order made from the intake (queued e-mail)."""
+	intake = frappe.get_doc("OC Intake", name)
+	intake.check_permission("write")
+	intake.check_permission("email")
+	if intake.order:
+		frappe.has_permission("OC Order", "read", intake.order, throw=True)
+	return replies.acknowledge(intake)
+
+
+@frappe.whitelist(methods=["GET"])
+def get_clarification(name: str) -> dict:
+	"""The e-mail to the sender of an intake that needs attention, asking about each missing or
+	doubtful value: recipients, subject and message for the desk's composer."""
+	intake = frappe.get_doc("OC Intake", name)
+	intake.check_permission("email")
+	return replies.clarification(intake)
+
+
+@frappe.whitelist(methods=["POST"])
+def send_clarification(name: str, subject: str | None = None, message: str | None = None) -> str:
+	"""Queue the questions to the sender (as offered, or with the clerk's subject and message)."""
+	intake = frappe.get_doc("OC Intake", name)
+	intake.check_permission("write")
+	intake.check_permission("email")
+	return replies.send_clarification(intake, subject, message)

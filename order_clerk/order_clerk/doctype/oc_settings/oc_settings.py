@@ -17,6 +17,7 @@ class OCSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		acknowledge_intakes: DF.Check
 		allow_negative_stock: DF.Check
 		company_address: DF.SmallText | None
 		company_logo: DF.AttachImage | None
@@ -30,6 +31,7 @@ class OCSettings(Document):
 		invoice_required_for_archive: DF.Check
 		order_no_digits: DF.Int
 		order_no_prefix: DF.Data
+		orders_email_account: DF.Link | None
 		outbound_slip_copies: DF.SmallText | None
 		price_tolerance_percent: DF.Percent
 		print_page_size: DF.Literal["A4", "241 x 140 mm (continuous form)"]
