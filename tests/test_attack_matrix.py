@@ -1167,6 +1167,13 @@ METHODS = {
 		lambda w: {"report_name": "Order Fulfilment", "filters": "{}"},
 	),
 	"order_clerk.api.get_missing_facts": ("GET", ORDER_READERS, frozenset(), lambda w: {"order": w.order}),
+	# A new order's facts: whoever may create orders (a saved one: whoever may read it).
+	"order_clerk.api.check_facts": (
+		"POST",
+		frozenset({"clerk", "integrator", "clerk_reviewer"}),
+		frozenset(),
+		lambda w: {"doc": {"customer": w.customer, "items": [{"product": w.product, "qty": 1, "rate": 1}]}},
+	),
 	"order_clerk.api.get_product_details": (
 		"GET",
 		frozenset({"clerk", "reviewer", "finance", "clerk_reviewer"}),
