@@ -5,6 +5,9 @@ with its DocType. Creating and moving orders uses Frappe's own REST (see README)
 POST /api/resource/OC Order and frappe.model.workflow.apply_workflow.
 """
 
+import json
+from typing import Any
+
 import frappe
 from frappe import _
 from frappe.utils import flt
@@ -23,6 +26,55 @@ def get_missing_facts(order: str) -> list[dict]:
 	doc = frappe.get_doc("OC Order", order)
 	doc.check_permission("read")
 	return doc.get_missing_facts()
+
+
+@frappe.whitelist(methods=["POST"])
+def check_facts(doc: Any = None) -> list[dict]:
+	"""What the clerk must still confirm on an order as the form holds it, saved or not.
+
+	The form asks this while the clerk types, so the completeness it shows is the server's own
+	rule (`intake.missing_facts`), never a copy of it. Nothing is saved. A saved order needs read
+	permission on it, a new one permission to create orders. The deviations are the form's own
+	figures: the answer tells nothing about the reference prices that the form did not send.
+	"""
+	if isinstance(doc, str):
+		try:
+			doc = json.loads(doc)
+		except ValueError:
+			doc = None
+	items = doc.get("items") if isinstance(doc, dict) else None
+	if (
+		not isinstance(doc, dict)
+		or not isinstance(items or [], list)
+		or not all(isinstance(row, dict) for row in items or [])
+	):
+		frappe.throw(_("Send the order as a JSON object."), frappe.ValidationError)
+	name = doc.get("name")
+	if isinstance(name, str) and name and frappe.db.exists("OC Order", name):
+		saved = frappe.get_doc("OC Order", name)
+		saved.check_permission("read")
+		owner = saved.owner
+	else:
+		frappe.has_permission("OC Order", "create", throw=True)
+		owner = frappe.session.user
+	values = {key: value for key, value in doc.items() if key in _FACT_FIELDS} | {"owner": owner}
+	# Numbers as the database holds them, so a message reads as the saved order's: 20.0 %.
+	rows = [
+		{
+			key: flt(value) if key in _FACT_ROW_NUMBERS else value
+			for key, value in row.items()
+			if key in _FACT_ROW_FIELDS
+		}
+		| {"idx": index}
+		for index, row in enumerate(items or [], start=1)
+	]
+	order = frappe.get_doc({"doctype": "OC Order", **values, "items": rows})
+	return order.get_missing_facts()
+
+
+_FACT_FIELDS = ("customer", "delivery_date", "payment_terms", "delivery_address")
+_FACT_ROW_NUMBERS = ("qty", "rate", "price_deviation_percent")
+_FACT_ROW_FIELDS = ("product", "price_deviation_reason", *_FACT_ROW_NUMBERS)
 
 
 @frappe.whitelist(methods=["GET"])

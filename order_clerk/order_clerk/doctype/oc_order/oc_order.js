@@ -33,14 +33,24 @@ frappe.ui.form.on("OC Order", {
 				)}</div>`
 			);
 		}
-		let color = rejected ? "red" : "blue";
-		if (frm.doc.docstatus === 0) {
-			const missing = get_missing_facts(frm.doc, frm.oc_price_tolerance);
-			parts.push(completeness_html(missing));
-			if (!rejected) color = missing.length ? "orange" : "green";
-		}
 		frm.dashboard.clear_headline();
-		if (parts.length) frm.dashboard.set_headline_alert(parts.join(""), color);
+		if (parts.length) frm.dashboard.set_headline_alert(parts.join(""), "red");
+		if (frm.doc.docstatus !== 0) return;
+		// What is still missing is the server's answer (`order_clerk.api.check_facts`), asked for
+		// the form as it stands, once the clerk pauses; a late answer to older values is dropped.
+		const asked = (frm.oc_facts_asked = (frm.oc_facts_asked || 0) + 1);
+		frm.oc_check_facts ||= frappe.utils.debounce((ask) => ask(), 300);
+		frm.oc_check_facts(() =>
+			frappe.xcall("order_clerk.api.check_facts", { doc: facts_of(frm.doc) }).then((missing) => {
+				if (asked !== frm.oc_facts_asked || frm.doc.docstatus !== 0) return;
+				const messages = missing.map((fact) => fact.message);
+				frm.dashboard.clear_headline();
+				frm.dashboard.set_headline_alert(
+					parts.concat(completeness_html(messages)).join(""),
+					rejected ? "red" : messages.length ? "orange" : "green"
+				);
+			})
+		);
 	},
 
 	// Asks the reviewer why, and saves it, before Reject goes to the server (which requires it).
@@ -191,33 +201,22 @@ frappe.ui.form.on("OC Order Item", {
 	},
 });
 
-// The seven facts, as order_clerk/order_clerk/doctype/oc_order/intake.py `missing_facts` checks
-// them on the server, with the same messages; `tolerance` is null when the user may not read it.
-function get_missing_facts(doc, tolerance) {
-	const missing = [];
-	const items = doc.items || [];
-	if (!doc.customer) missing.push(__("Customer"));
-	if (!items.length) missing.push(__("Items (product, quantity and unit price)"));
-	for (const row of items) {
-		if (!row.product) missing.push(__("Row {0}: Product", [row.idx]));
-		if (!flt(row.qty)) missing.push(__("Row {0}: Quantity", [row.idx]));
-		if (!flt(row.rate)) missing.push(__("Row {0}: Unit Price", [row.idx]));
-		if (needs_deviation_reason(row, tolerance) && !(row.price_deviation_reason || "").trim()) {
-			missing.push(
-				__("Row {0}: Reason for the price deviation of {1}% from the reference price", [
-					row.idx,
-					// As Python writes the float in the server's message: 20.0, 12.5.
-					Number.isInteger(flt(row.price_deviation_percent))
-						? flt(row.price_deviation_percent).toFixed(1)
-						: flt(row.price_deviation_percent),
-				])
-			);
-		}
-	}
-	if (!doc.delivery_date) missing.push(__("Delivery Date"));
-	if (!(doc.payment_terms || "").trim()) missing.push(__("Payment Terms"));
-	if (!(doc.delivery_address || "").trim()) missing.push(__("Delivery Address"));
-	return missing;
+// What `check_facts` reads of the form: the seven facts and each line's price deviation.
+function facts_of(doc) {
+	return {
+		name: doc.__islocal ? null : doc.name,
+		customer: doc.customer,
+		delivery_date: doc.delivery_date,
+		payment_terms: doc.payment_terms,
+		delivery_address: doc.delivery_address,
+		items: (doc.items || []).map((row) => ({
+			product: row.product,
+			qty: row.qty,
+			rate: row.rate,
+			price_deviation_percent: row.price_deviation_percent,
+			price_deviation_reason: row.price_deviation_reason,
+		})),
+	};
 }
 
 function completeness_html(missing) {
