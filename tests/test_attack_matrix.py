@@ -1341,6 +1341,23 @@ METHODS = {
 		frozenset(),
 		lambda w: {"name": w.read_target("OC Intake")},
 	),
+	# Answers to an intake's sender: who may write and e-mail the intake (the clerks); the
+	# world's intake is no converted order nor one that needs attention, so a clerk is told so.
+	**{
+		f"order_clerk.order_clerk.doctype.oc_intake.oc_intake.{name}": (
+			"POST",
+			CLERKS,
+			frozenset(),
+			lambda w: {"name": w.read_target("OC Intake")},
+		)
+		for name in ("acknowledge", "send_clarification")
+	},
+	"order_clerk.order_clerk.doctype.oc_intake.oc_intake.get_clarification": (
+		"GET",
+		CLERKS,
+		frozenset(),
+		lambda w: {"name": w.read_target("OC Intake")},
+	),
 	# The customer portal: its methods answer portal contacts only (tests/test_portal.py);
 	# the clerk invites them.
 	"order_clerk.portal.invite_contact": (
