@@ -142,6 +142,12 @@ MODEL: dict[str, dict[str, frozenset]] = {
 		"reviewer": R,
 		"clerk_reviewer": ops("create", "update", "delete"),
 	},
+	# The headings of a customer's sheets and what they mean, learned from the clerk.
+	"OC Customer Layout": {
+		"clerk": ops("create", "update", "delete"),
+		"reviewer": R,
+		"clerk_reviewer": ops("create", "update", "delete"),
+	},
 	# Pre-computed sales figures: read through the reports only, never directly.
 	"OC Sales Rollup": {},
 	# A single: no list, create, delete or rename; the reviewer keeps the settings.

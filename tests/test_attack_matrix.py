@@ -448,6 +448,8 @@ class World:
 			return frappe.get_doc(self.create_payload(doctype, unique("IN"))).insert().name
 		if doctype == "OC Customer Item":
 			return frappe.get_doc(self.create_payload(doctype, unique("CI"))).insert().name
+		if doctype == "OC Customer Layout":
+			return frappe.get_doc(self.create_payload(doctype, unique("CL"))).insert().name
 		if doctype == "OC Warehouse":
 			return make_warehouse()
 		if doctype == "OC Sales Rollup":
@@ -603,6 +605,13 @@ class World:
 				"product": self.product,
 				"customer_item_code": marker,
 			}
+		if doctype == "OC Customer Layout":
+			return {
+				"doctype": doctype,
+				"customer": self.customer,
+				"header_text": marker,
+				"column": "Quantity",
+			}
 		if doctype == "OC Sales Rollup":
 			return {"doctype": doctype}
 		raise AssertionError(f"No create payload for {doctype}")
@@ -625,6 +634,7 @@ MARKER_FIELD = {
 	"OC Print Log": "print_count",
 	"OC Intake": "subject",
 	"OC Customer Item": "customer_item_code",
+	"OC Customer Layout": "header_text",
 	"OC Sales Rollup": "name",
 }
 # Records the server writes carry a number as their marker.
@@ -648,6 +658,7 @@ UPDATE_FIELD = {
 	"OC Settings": "company_phone",
 	"OC Intake": "subject",
 	"OC Customer Item": "product_name",
+	"OC Customer Layout": "header_text",
 	"OC Sales Rollup": "name",
 }
 
@@ -1335,6 +1346,14 @@ METHODS = {
 		)
 		for name in ("process", "convert", "reject", "receive_document")
 	},
+	# A customer's revised purchase order applied to its order: the clerk's (an intake that is no
+	# revision is refused as a rule).
+	"order_clerk.capture.revisions.apply_revision": (
+		"POST",
+		CLERKS,
+		frozenset(),
+		lambda w: {"name": w.read_target("OC Intake")},
+	),
 	"order_clerk.order_clerk.doctype.oc_intake.oc_intake.get_review": (
 		"GET",
 		None,
