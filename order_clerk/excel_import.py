@@ -21,6 +21,7 @@ from frappe.utils import escape_html, flt, nowdate, strip_html
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from order_clerk import bulk_orders
 from order_clerk import excel_sheets as sheets
 from order_clerk.excel_limits import (
 	MAX_COLUMNS,
@@ -124,13 +125,18 @@ def _same_content(group: OrderGroup, order, order_lines) -> bool:
 
 
 def create_orders(groups: list[OrderGroup], reader: WorkbookReader, progress: bool) -> list[str]:
-	"""Insert every order inside a savepoint; on any refusal roll all of them back."""
+	"""Check every order as an insert does, then write them all in bulk (order_clerk.bulk_orders);
+	any refusal writes nothing."""
+	payloads = [order_payload(group) for group in groups]
 	savepoint = "order_excel_import"
 	frappe.db.savepoint(savepoint)
-	created = []
-	for done, group in enumerate(groups, start=1):
+	# Masters, prices and taken references once for the file; a block of names from the series.
+	master_data = bulk_orders.MasterData(payloads)
+	names = bulk_orders.reserve_names(len(payloads)) if payloads else []
+	docs = []
+	for done, (group, payload, name) in enumerate(zip(groups, payloads, names, strict=True), start=1):
 		try:
-			created.append(frappe.get_doc(order_payload(group)).insert().name)
+			docs.append(bulk_orders.prepare(payload, master_data, name))
 		except (frappe.ValidationError, frappe.DuplicateEntryError) as e:
 			frappe.local.message_log = []
 			reader.order_problem(
@@ -139,16 +145,27 @@ def create_orders(groups: list[OrderGroup], reader: WorkbookReader, progress: bo
 				_("Order {0} was refused: {1}").format(group.external_ref, strip_html(str(e))),
 			)
 		if progress and (done % PROGRESS_EVERY == 0 or done == len(groups)):
-			frappe.publish_progress(
-				done * 100 / len(groups),
-				title=_("Importing Orders"),
-				description=_("{0} of {1} orders checked").format(done, len(groups)),
-			)
+			_publish_progress(_("{0} of {1} orders checked").format(done, len(groups)), done, len(groups))
+	if not reader.problems:
+		rows = sum(1 + len(doc.get_all_children()) for doc in docs)
+
+		def written(count: int):
+			_publish_progress(_("{0} of {1} rows written").format(count, rows), count, rows)
+
+		try:
+			bulk_orders.write(docs, written if progress else None)
+		except frappe.ValidationError as e:
+			frappe.local.message_log = []
+			reader.problem(sheets.ORDERS_SHEET, 1, "", _("External Reference"), strip_html(str(e)))
 	if reader.problems:
 		frappe.db.rollback(save_point=savepoint)
 		return []
 	frappe.db.release_savepoint(savepoint)
-	return created
+	return [doc.name for doc in docs]
+
+
+def _publish_progress(description: str, done: int, total: int):
+	frappe.publish_progress(done * 100 / total, title=_("Importing Orders"), description=description)
 
 
 def order_payload(group: OrderGroup) -> dict:

@@ -282,3 +282,88 @@ def test_a_large_file_runs_in_the_background(masters, people):
 	assert done["status"] == "Imported"
 	assert len(done["orders"]) == 3
 	assert sum(len(frappe.get_doc("OC Order", name).items) for name in done["orders"]) == 501
+
+
+def stored(doctype: str, name: str, skip: set) -> dict:
+	"""Every column of the row as the database holds it, but those in `skip`."""
+	row = frappe.db.get_value(doctype, name, "*", as_dict=True)
+	return {field: value for field, value in row.items() if field not in skip}
+
+
+def test_an_imported_order_is_stored_as_one_entered_through_the_form(masters, people):
+	# An agreed price, a line without a price (the reference price is taken) and one with a
+	# deviation and its reason, a specification given and one from the product, the
+	# customer's defaults: everything the order's controller derives.
+	customer = frappe.get_doc("OC Customer", masters.customer)
+	customer.append("prices", {"product": masters.nut, "rate": 2.5})
+	customer.save()
+	form_ref, imported_ref = unique("XL"), unique("XL")
+	header = {"customer": masters.customer, "order_date": D(2025, 3, 3), "delivery_date": D(2025, 3, 20)}
+	lines = [
+		{"product": masters.bolt, "qty": 100, "rate": 20, "price_deviation_reason": "rush order"},
+		{"product": masters.nut, "qty": 20.5, "specification": "M8 zinc"},
+	]
+	frappe.set_user(people.clerk)
+	by_form = frappe.get_doc(
+		{"doctype": "OC Order", "channel": "Excel Import", "external_ref": form_ref, **header, "items": lines}
+	).insert()
+	result = excel_import.import_workbook(
+		workbook(
+			orders=[[imported_ref, None, masters.customer, None, D(2025, 3, 3), D(2025, 3, 20)]],
+			lines=[
+				[imported_ref, masters.bolt, 100, 20, None, "rush order"],
+				[imported_ref, masters.nut, 20.5, None, "M8 zinc"],
+			],
+		)
+	)
+	assert result["status"] == "Imported", result["errors"]
+	imported = frappe.get_doc("OC Order", result["orders"][0])
+	frappe.set_user("Administrator")
+
+	own = {"name", "creation", "modified", "external_ref", "intake_key"}
+	expected, got = stored("OC Order", by_form.name, own), stored("OC Order", imported.name, own)
+	assert got == expected
+	assert (got["workflow_state"], got["status"], got["is_complete"], got["owner"]) == (
+		"Draft",
+		"Draft",
+		1,
+		people.clerk,
+	)
+	assert imported.intake_key == f"Excel Import:{imported_ref}"
+	assert imported.name.startswith("ORD-")
+
+	row_own = {"name", "parent", "creation", "modified"}
+	for table in ("items", "makers"):
+		rows = [(table, r.name) for r in by_form.get(table)], [(table, r.name) for r in imported.get(table)]
+		assert len(rows[0]) == len(rows[1]) > 0
+		skip = row_own | ({"acted_on"} if table == "makers" else set())
+		doctype = by_form.meta.get_field(table).options
+		assert [stored(doctype, name, skip) for _t, name in rows[1]] == [
+			stored(doctype, name, skip) for _t, name in rows[0]
+		], table
+	assert [r.price_list_rate for r in imported.items] == [12.5, 2.5]
+	assert [r.rate for r in imported.items] == [20, 2.5]
+
+	# The workflow's bookkeeping: one open action for the clerks, and no version record.
+	def actions(name):
+		return [
+			(
+				a.workflow_state,
+				a.status,
+				sorted(r.role for r in frappe.get_doc("Workflow Action", a.name).permitted_roles),
+			)
+			for a in frappe.get_all(
+				"Workflow Action",
+				filters={"reference_doctype": "OC Order", "reference_name": name},
+				fields=["name", "workflow_state", "status"],
+			)
+		]
+
+	assert (
+		actions(imported.name)
+		== actions(by_form.name)
+		== [("Draft", "Open", ["Order Clerk", "Order Integrator"])]
+	)
+	assert frappe.db.count(
+		"Version", {"ref_doctype": "OC Order", "docname": imported.name}
+	) == frappe.db.count("Version", {"ref_doctype": "OC Order", "docname": by_form.name})

@@ -6,7 +6,9 @@ OC Order document and either fills derived values or raises a named error.
 
 import datetime
 import math
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 import frappe
 from frappe import _
@@ -15,7 +17,7 @@ from frappe.utils import flt, now_datetime
 from order_clerk.exceptions import InvalidOrderDataError
 from order_clerk.notify import email_customer
 from order_clerk.permissions import can_read_amounts
-from order_clerk.pricing import get_reference_prices
+from order_clerk.pricing import agreed_prices, reference_prices_from
 from order_clerk.money import MAX_AMOUNT
 
 # Bounds beyond which a figure is a typing or integration error, not an order.
@@ -50,10 +52,12 @@ def _field_label(doctype: str, fieldname: str) -> str:
 	return _(frappe.get_meta(doctype).get_label(fieldname))
 
 
-def _to_number(value, where: str):
-	"""The value as a float, None when empty, or a clear error naming `where`."""
+def _to_number(value, where: Callable[[], str]):
+	"""The value as a float, None when empty, or a clear error naming where() it is."""
 	if value is None or value == "":
 		return None
+	if isinstance(value, float) and math.isfinite(value):
+		return value
 	if isinstance(value, bool):
 		number = None
 	elif isinstance(value, int | float | Decimal):
@@ -66,9 +70,9 @@ def _to_number(value, where: str):
 	else:
 		number = None
 	if number is None:
-		_invalid(_("{0} must be a number, not {1}.").format(where, frappe.bold(repr(value))))
+		_invalid(_("{0} must be a number, not {1}.").format(where(), frappe.bold(repr(value))))
 	if not math.isfinite(number):
-		_invalid(_("{0} must be a finite number.").format(where))
+		_invalid(_("{0} must be a finite number.").format(where()))
 	return number
 
 
@@ -77,22 +81,19 @@ def _row_field(row, fieldname: str) -> str:
 
 
 def validate_numbers(doc):
+	# The row's name for a message is made only when there is something to say.
 	for row in doc.items:
-		where = _row_field(row, "qty")
-		qty = _to_number(row.qty, where)
+		row.qty = qty = _to_number(row.qty, partial(_row_field, row, "qty"))
 		if qty is not None and qty <= 0:
-			_invalid(_("{0} must be greater than 0.").format(where))
+			_invalid(_("{0} must be greater than 0.").format(_row_field(row, "qty")))
 		if qty is not None and qty > MAX_QTY:
-			_invalid(_("{0} is larger than {1}; check the figure.").format(where, MAX_QTY))
-		row.qty = qty
+			_invalid(_("{0} is larger than {1}; check the figure.").format(_row_field(row, "qty"), MAX_QTY))
 
-		where = _row_field(row, "rate")
-		rate = _to_number(row.rate, where)
+		row.rate = rate = _to_number(row.rate, partial(_row_field, row, "rate"))
 		if rate is not None and rate < 0:
-			_invalid(_("{0} cannot be negative.").format(where))
+			_invalid(_("{0} cannot be negative.").format(_row_field(row, "rate")))
 		if rate is not None and rate > MAX_RATE:
-			_invalid(_("{0} is larger than {1}; check the figure.").format(where, MAX_RATE))
-		row.rate = rate
+			_invalid(_("{0} is larger than {1}; check the figure.").format(_row_field(row, "rate"), MAX_RATE))
 
 
 def _to_date(value, fieldname: str) -> datetime.date | None:
@@ -128,16 +129,66 @@ def validate_dates(doc):
 		)
 
 
+CUSTOMER_FIELDS = (
+	"name",
+	"disabled",
+	"customer_name",
+	"payment_terms",
+	"delivery_address",
+	"contact_person",
+	"phone",
+	"email",
+)
+PRODUCT_FIELDS = ("name", "product_name", "specification", "uom", "disabled", "standard_rate")
+
+
+def customer_of(doc):
+	"""The order's customer as the master holds it (None when there is none): read once per
+	save, or taken from the master data of a bulk intake (order_clerk.bulk_orders)."""
+	if not doc.customer:
+		return None
+	if doc.flags.master_data:
+		return doc.flags.master_data.customers.get(doc.customer)
+	read = doc.flags.customer_read
+	if not read or read[0] != doc.customer:
+		row = frappe.db.get_value("OC Customer", doc.customer, CUSTOMER_FIELDS, as_dict=True)
+		doc.flags.customer_read = read = (doc.customer, row)
+	return read[1]
+
+
+def products_of(doc) -> dict:
+	"""The lines' products as the master holds them, by name: one query per save (the link check
+	and the line details share it), none in a bulk intake."""
+	names = frozenset(
+		row.product for row in doc.get("items") or [] if row.product and isinstance(row.product, str)
+	)
+	if doc.flags.master_data:
+		known = doc.flags.master_data.products
+		return {name: known[name] for name in names if name in known}
+	read = doc.flags.products_read
+	if not read or read[0] != names:
+		rows = {}
+		if names:
+			rows = {
+				row.name: row
+				for row in frappe.get_all(
+					"OC Product", filters={"name": ("in", list(names))}, fields=PRODUCT_FIELDS
+				)
+			}
+		doc.flags.products_read = read = (names, rows)
+	return read[1]
+
+
 def validate_parties(doc):
 	# Frappe 15 lets an unknown link through when the link has fields fetched from it.
 	if not doc.customer:
 		return
-	disabled = frappe.db.get_value("OC Customer", doc.customer, "disabled")
-	if disabled is None:
+	customer = customer_of(doc)
+	if customer is None:
 		frappe.throw(
 			_("Customer {0} does not exist.").format(frappe.bold(doc.customer)), frappe.LinkValidationError
 		)
-	if disabled:
+	if customer.disabled:
 		_invalid(_("Customer {0} is disabled; orders cannot be entered for it.").format(doc.customer))
 
 
@@ -150,6 +201,8 @@ def _may_learn_from_customer(doc, prices: bool = False) -> bool:
 	users = {frappe.session.user, doc.owner or frappe.session.user}
 	if prices:
 		return all(can_read_amounts(user, "OC Customer") for user in users)
+	if doc.flags.master_data:
+		return all(doc.flags.master_data.may_read_customer(doc.customer, user) for user in users)
 	return all(frappe.has_permission("OC Customer", "read", doc.customer, user=user) for user in users)
 
 
@@ -157,12 +210,7 @@ def set_customer_defaults(doc):
 	"""Fill what the clerk left empty from the customer's master data."""
 	if not doc.customer or not _may_learn_from_customer(doc):
 		return
-	customer = frappe.db.get_value(
-		"OC Customer",
-		doc.customer,
-		["payment_terms", "delivery_address", "contact_person", "phone", "email"],
-		as_dict=True,
-	)
+	customer = customer_of(doc) or {}
 	for field, source in (
 		("payment_terms", "payment_terms"),
 		("delivery_address", "delivery_address"),
@@ -175,30 +223,20 @@ def set_customer_defaults(doc):
 
 
 def remember_line_products(doc):
-	"""Answer Frappe's link check of every line's product from one query.
+	"""Answer Frappe's link check of every line's product from the query of products_of.
 
 	Frappe checks each line's link with a query of its own, through the request's value cache
 	(frappe.db.get_value(..., cache=True)); filling that cache first leaves one query per order.
 	Products that do not exist are left out, so the check still refuses them.
 	"""
-	wanted = {row.product for row in doc.get("items") or [] if row.product and isinstance(row.product, str)}
-	if not wanted:
-		return
-	for name in frappe.get_all("OC Product", filters={"name": ("in", list(wanted))}, pluck="name"):
+	for name in products_of(doc):
 		frappe.db.value_cache[("OC Product", name, "name")] = ((name,),)
 
 
 def set_item_details(doc):
 	"""Product details, reference prices, amounts and deviations, in a fixed number of queries."""
-	products = {
-		p.name: p
-		for p in frappe.get_all(
-			"OC Product",
-			filters={"name": ("in", [row.product for row in doc.items if row.product] or [""])},
-			fields=["name", "product_name", "specification", "uom", "disabled"],
-		)
-	}
-	prices = get_reference_prices(doc.customer, list(products))
+	products = products_of(doc)
+	prices = reference_prices(doc, products)
 	may_default_rate = _may_learn_from_customer(doc, prices=True)
 	for row in doc.items:
 		product = products.get(row.product)
@@ -226,6 +264,14 @@ def set_item_details(doc):
 			if row.price_list_rate and row.rate
 			else 0
 		)
+
+
+def reference_prices(doc, products: dict) -> dict:
+	"""Each product's reference price for the order's customer (order_clerk.pricing)."""
+	if doc.flags.master_data:
+		return doc.flags.master_data.prices(doc.customer, products)
+	standard = {name: product.standard_rate for name, product in products.items()}
+	return reference_prices_from(standard, agreed_prices(doc.customer, list(products)))
 
 
 def check_total(doc):

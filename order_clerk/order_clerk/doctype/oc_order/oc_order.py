@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import cint, flt, now_datetime
 
-from order_clerk import review
+from order_clerk import review, workflow_actions
 from order_clerk import status as statuses
 from order_clerk.exceptions import (
 	DuplicateOrderError,
@@ -103,7 +103,10 @@ class OCOrder(Document):
 			)
 
 	def _validate_links(self):
-		# Runs before every hook: the lines' product links are looked up here in one query.
+		# A bulk intake checks its links against the master data it read once for all its
+		# orders (order_clerk.bulk_orders); otherwise the lines' products are looked up in one query.
+		if self.flags.master_data and self.flags.master_data.check_links(self):
+			return
 		intake.remember_line_products(self)
 		super()._validate_links()
 
@@ -126,6 +129,12 @@ class OCOrder(Document):
 		self.validate_review_step()
 		self.set_intake_key()
 		self.set_status()
+
+	def after_insert(self):
+		# The Workflow Action it opens, before Frappe's on_update hook reads the workflow for it;
+		# a bulk intake records those of all its orders at once (order_clerk.workflow_actions).
+		if not self.flags.master_data:
+			workflow_actions.record_open_action(self)
 
 	def on_update(self):
 		if self.has_value_changed("workflow_state") and self.workflow_state == review.PENDING_REVIEW:
@@ -159,7 +168,10 @@ class OCOrder(Document):
 			return
 		# A plain read: a locking one here would deadlock two identical requests, and the
 		# unique index settles that race anyway (see show_unique_validation_message).
-		existing = frappe.db.get_value("OC Order", {"intake_key": key}, "name")
+		if self.flags.master_data:
+			existing = self.flags.master_data.intake_keys.get(key)
+		else:
+			existing = frappe.db.get_value("OC Order", {"intake_key": key}, "name")
 		if existing:
 			self.raise_duplicate(existing)
 
