@@ -498,3 +498,53 @@ def test_an_intake_read_without_doubt_is_not_asked_about(buyer, people):
 	with pytest.raises(CannotAnswerSenderError):
 		oc_intake.get_clarification(intake.name)
 	assert replies.questions(intake) == []
+
+
+def inbound(account, message: EmailMessage):
+	"""A message as Frappe's pull hands it over (frappe.email.receive.InboundMail), without a server."""
+	from frappe.email.receive import InboundMail
+
+	return InboundMail(message.as_bytes(), account).process()
+
+
+@pytest.fixture
+def other_account():
+	frappe.set_user("Administrator")
+	return frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": unique("Support"),
+			"email_id": f"{unique('support').lower()}@mailbox.example.com",
+			"enable_incoming": 0,
+			"enable_outgoing": 0,
+			"awaiting_password": 1,
+		}
+	).insert()
+
+
+def test_only_the_orders_mailbox_makes_intakes_and_a_message_without_id_makes_one(buyer, other_account):
+	customer, product = buyer
+	sent = (datetime.now(timezone.utc) - timedelta(hours=2)).replace(microsecond=0)
+	body = f"订单号：{unique('PO')}\n圆锥滚子轴承 {product.specification} 五套，单价18.6元\n"
+	# Mail to another account is none of the order desk's business.
+	frappe.db.set_single_value("OC Settings", "orders_email_account", None)
+	elsewhere = inbound(other_account, mail(customer.email, other_account.email_id, "发票问题", body, sent))
+	assert not elsewhere.reference_doctype
+	assert not frappe.db.exists("OC Intake", {"communication": elsewhere.name})
+	# Once it is the orders mailbox, a message becomes an intake; the same message again, with no
+	# Message-ID to know it by, makes no second one.
+	frappe.db.set_single_value("OC Settings", "orders_email_account", other_account.name)
+	message = mail(customer.email, other_account.email_id, "采购订单", body, sent)
+	del message["Message-ID"]
+	first = inbound(other_account, message)
+	assert first.reference_doctype == "OC Intake"
+	intake = frappe.get_doc("OC Intake", first.reference_name)
+	assert (intake.communication, intake.sender, intake.subject, intake.status) == (
+		first.name,
+		customer.email,
+		"采购订单",
+		"New",
+	)
+	again = inbound(other_account, message)
+	assert again.name != first.name and again.reference_name != intake.name
+	assert frappe.db.count("OC Intake", {"sender": customer.email}) == 1
