@@ -31,6 +31,7 @@ from order_clerk.archive.files import (
 from order_clerk.archive.verification import verify, verify_sealed_records
 from order_clerk.exceptions import ArchiveIncompleteError, ArchiveSealedError
 from order_clerk.notify import users_with_role
+from order_clerk.printing.log import filing_copy
 from order_clerk.roles import ORDER_CLERK
 
 # What other modules, hooks and jobs use; the copies and the verification have modules of
@@ -133,11 +134,8 @@ def render(record, item: Expected) -> str:
 		)
 		pdf = get_pdf(html)
 	else:
-		frappe.flags.ignore_print_permissions = frappe.flags.oc_archiving = True
-		try:
+		with filing_copy():
 			pdf = frappe.get_print(item.document_type, item.document_name, as_pdf=True)
-		finally:
-			frappe.flags.ignore_print_permissions = frappe.flags.oc_archiving = False
 	slug = frappe.scrub(item.kind).replace("_", "-")
 	return _save_file(record, f"{record.name}-{slug}-{item.document_name}.pdf", pdf)
 

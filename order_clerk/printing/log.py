@@ -15,6 +15,8 @@ a document sent by the client, or skip before_print, are wrapped in order_clerk.
 """
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import frappe
@@ -38,14 +40,28 @@ class PrintStatus(NamedTuple):
 		return _("Reprint (print no. {0})").format(self.count) if self.is_reprint else ""
 
 
+@contextmanager
+def filing_copy() -> Iterator[None]:
+	"""Render the prints made inside this block as copies for the archive's file, not prints.
+
+	The archive renders each document it seals to a PDF of its own: that is no print by a user,
+	so it takes no print number, leaves no log entry and carries no reprint mark, and it is made
+	whatever the print permission of the user whose action seals the archive.
+	"""
+	previous = frappe.flags.ignore_print_permissions, frappe.flags.oc_filing_copy
+	frappe.flags.ignore_print_permissions = frappe.flags.oc_filing_copy = True
+	try:
+		yield
+	finally:
+		frappe.flags.ignore_print_permissions, frappe.flags.oc_filing_copy = previous
+
+
 def record_print(doc, method=None, print_settings=None) -> None:
 	"""`before_print` doc event: record this print and keep its number on the document."""
 	if doc.is_new() or (_is_preview() and doc.docstatus != 1):
 		doc.flags.oc_print_status = _status(doc, recorded=False)
 		return
-	if frappe.flags.get("oc_archiving"):
-		# The archive's PDF of a document is a copy for the file, not a print: no log entry
-		# and no reprint mark.
+	if frappe.flags.get("oc_filing_copy"):
 		doc.flags.oc_print_status = PrintStatus(print_count(doc.doctype, doc.name), False, False)
 		return
 	# A counter row per document, taken under a row lock until the print's transaction ends:
