@@ -53,8 +53,7 @@ def has_outgoing_email() -> bool:
 
 def email_customer(doc, recipient: str, subject: str, message: str) -> bool:
 	"""Queue an email about `doc` and show it on its timeline; False when email is not set up."""
-	from frappe.core.doctype.communication.email import _make
-	from frappe.utils import strip_html
+	from frappe.utils import get_formatted_email, strip_html
 
 	# The timeline shows a subject as HTML: a PO number typed as markup stays text.
 	subject = strip_html(subject)
@@ -65,23 +64,28 @@ def email_customer(doc, recipient: str, subject: str, message: str) -> bool:
 			alert=True,
 		)
 		return False
-	communication = _make(
-		doctype=doc.doctype,
-		name=doc.name,
-		subject=subject,
-		content=message,
-		recipients=[recipient],
-		communication_medium="Email",
-		sent_or_received="Sent",
-		send_email=False,
-	)
+	# The e-mail as it shows on the document's timeline; the queue below sends it.
+	communication = frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Sent",
+			"sender": get_formatted_email(frappe.session.user),
+			"recipients": recipient,
+			"subject": subject,
+			"content": message,
+			"reference_doctype": doc.doctype,
+			"reference_name": doc.name,
+		}
+	).insert(ignore_permissions=True)
 	frappe.sendmail(
 		recipients=[recipient],
 		subject=subject,
 		message=message,
 		reference_doctype=doc.doctype,
 		reference_name=doc.name,
-		communication=communication["name"],
+		communication=communication.name,
 		delayed=True,
 	)
 	return True
