@@ -22,7 +22,7 @@ from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import flt, fmt_money, getdate, nowdate
 
 from order_clerk.exceptions import CreditLimitError
-from order_clerk.roles import CREDIT_CONTROLLER, FINANCE_OFFICER, ORDER_CLERK, ORDER_REVIEWER
+from order_clerk.roles import CREDIT_CONTROLLER, FINANCE_OFFICER, ORDER_CLERK, ORDER_REVIEWER, has_role
 from order_clerk.status import COMPLETED
 
 # Who may see a customer's exposure: the roles that already read its credit limit.
@@ -147,7 +147,7 @@ def check_credit(order) -> None:
 	if not figures.over_limit:
 		return
 	reason = (frappe.flags.get("credit_override") or {}).get(order.name)
-	if reason and CREDIT_CONTROLLER in frappe.get_roles():
+	if reason and has_role(CREDIT_CONTROLLER):
 		order.credit_approved_by = frappe.session.user
 		order.credit_override_reason = reason
 		return
@@ -175,7 +175,7 @@ def money(value) -> str:
 
 
 def can_see_credit() -> bool:
-	return bool(set(CREDIT_READERS).intersection(frappe.get_roles()))
+	return has_role(*CREDIT_READERS)
 
 
 def approve_over_limit(doc, reason: str):
@@ -187,7 +187,7 @@ def approve_over_limit(doc, reason: str):
 
 	from order_clerk import review
 
-	if CREDIT_CONTROLLER not in frappe.get_roles():
+	if not has_role(CREDIT_CONTROLLER):
 		frappe.throw(
 			_("Only a {0} may approve an order over the customer's credit limit.").format(
 				_(CREDIT_CONTROLLER)

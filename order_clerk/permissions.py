@@ -21,7 +21,13 @@ import frappe
 from frappe.query_builder import DocType
 from pypika.terms import Criterion
 
-from order_clerk.roles import FINANCE_OFFICER, FULL_ORDER_ACCESS, ORDER_INTEGRATOR, WAREHOUSE_OPERATOR
+from order_clerk.roles import (
+	FINANCE_OFFICER,
+	FULL_ORDER_ACCESS,
+	ORDER_INTEGRATOR,
+	WAREHOUSE_OPERATOR,
+	has_role,
+)
 
 AMOUNT_PERMLEVEL = 1
 REFERENCE_PERMLEVEL = 2
@@ -29,11 +35,10 @@ APP_MODULE = "Order Clerk"
 
 
 def _scope(user: str) -> str:
-	roles = set(frappe.get_roles(user))
-	if roles.intersection(FULL_ORDER_ACCESS):
+	if has_role(*FULL_ORDER_ACCESS, user=user):
 		return "all"
-	if roles.intersection((WAREHOUSE_OPERATOR, FINANCE_OFFICER)):
-		return "approved_or_own" if ORDER_INTEGRATOR in roles else "approved"
+	if has_role(WAREHOUSE_OPERATOR, FINANCE_OFFICER, user=user):
+		return "approved_or_own" if has_role(ORDER_INTEGRATOR, user=user) else "approved"
 	return "own"
 
 

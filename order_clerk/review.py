@@ -23,7 +23,7 @@ from order_clerk import credit
 from order_clerk.exceptions import IllegalTransitionError, IncompleteOrderError, ReviewPermissionError
 from order_clerk.notify import assign, users_with_role
 from order_clerk.numbering import next_number
-from order_clerk.roles import ORDER_CLERK, ORDER_INTEGRATOR, ORDER_REVIEWER, WAREHOUSE_OPERATOR
+from order_clerk.roles import ORDER_CLERK, ORDER_INTEGRATOR, ORDER_REVIEWER, WAREHOUSE_OPERATOR, has_role
 
 WORKFLOW_NAME = "OC Order Review"
 
@@ -120,9 +120,8 @@ def find_transition(current: str, target: str) -> Transition:
 			IllegalTransitionError,
 			title=_("Not Allowed"),
 		)
-	user_roles = set(frappe.get_roles())
 	for transition in candidates:
-		if user_roles.intersection(transition.roles):
+		if has_role(*transition.roles):
 			return transition
 	transition = candidates[0]
 	frappe.throw(
@@ -262,7 +261,7 @@ def after_approval(doc) -> None:
 def cancel(doc) -> None:
 	"""before_cancel: only a reviewer cancels an approved order; it frees the channel's external
 	reference for a corrected order."""
-	if ORDER_REVIEWER not in frappe.get_roles():
+	if not has_role(ORDER_REVIEWER):
 		frappe.throw(
 			_("Only an Order Reviewer may cancel an approved order."),
 			ReviewPermissionError,

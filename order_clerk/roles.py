@@ -26,6 +26,16 @@ ALL_ROLES = {
 }
 
 
+def has_role(*roles: str, user: str | None = None) -> bool:
+	"""Whether `user` (the session user) holds one of `roles`, exactly: no role stands in for another.
+
+	The one way the app asks about roles; require_role below is the one that lets a System
+	Manager through."""
+	import frappe
+
+	return bool(set(frappe.get_roles(user)).intersection(roles))
+
+
 def require_role(roles: tuple[str, ...], action: str):
 	"""Refuse `action` unless the user holds one of `roles` (System Manager always may).
 
@@ -35,7 +45,7 @@ def require_role(roles: tuple[str, ...], action: str):
 	import frappe
 	from frappe import _
 
-	if not set(frappe.get_roles()).intersection((*roles, "System Manager")):
+	if not has_role(*roles, "System Manager"):
 		frappe.throw(
 			_("Only {0} may {1}.").format(" / ".join(_(r) for r in roles), action),
 			frappe.PermissionError,

@@ -7,13 +7,13 @@ from frappe.query_builder import DocType
 from frappe.utils import get_url, validate_email_address
 
 from order_clerk.exceptions import InvalidPortalContactError, NotACustomerContactError
-from order_clerk.roles import CUSTOMER_PORTAL_USER
+from order_clerk.roles import CUSTOMER_PORTAL_USER, has_role
 
 
 def contact_of(user: str | None = None) -> frappe._dict | None:
 	"""The portal contact `user` is (customer, customer_name, full_name, can_confirm), or None."""
 	user = user or frappe.session.user
-	if user in ("Guest", "Administrator") or CUSTOMER_PORTAL_USER not in frappe.get_roles(user):
+	if user in ("Guest", "Administrator") or not has_role(CUSTOMER_PORTAL_USER, user=user):
 		return None
 	contact, customer = DocType("OC Customer Contact"), DocType("OC Customer")
 	rows = (

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import cint, flt, now_datetime
 
-from order_clerk import review, workflow_actions
+from order_clerk import bulk_orders, review, workflow_actions
 from order_clerk import status as statuses
 from order_clerk.exceptions import (
 	DuplicateOrderError,
@@ -16,7 +16,7 @@ from order_clerk.exceptions import (
 	InvalidOrderDataError,
 )
 from order_clerk.order_clerk.doctype.oc_order import intake
-from order_clerk.roles import ORDER_REVIEWER
+from order_clerk.roles import ORDER_REVIEWER, has_role
 from order_clerk.site_defaults import outbound_warehouse
 
 
@@ -101,6 +101,36 @@ class OCOrder(Document):
 				InvalidOrderDataError,
 				title=_("Invalid Data"),
 			)
+
+	# Writing: the order's rows go in with one statement per table, not one per row
+	# (order_clerk.bulk_orders), so that a line more costs no statement more.
+
+	def db_insert(self, *args, **kwargs):
+		super().db_insert(*args, **kwargs)
+		rows = self.get_all_children()
+		bulk_orders.insert_rows(rows)
+		for row in rows:
+			row.flags.written_with_order = True
+
+	def update_child_table(self, fieldname: str, df=None):
+		df = df or self.meta.get_field(fieldname)
+		if frappe.get_meta(df.options).is_virtual or df.options in (self.flags.ignore_children_type or ()):
+			return super().update_child_table(fieldname, df)
+		rows = self.get(df.fieldname)
+		# As Frappe does: the rows no longer in the table go, then the others are written.
+		table = frappe.qb.DocType(df.options)
+		removed = (
+			frappe.qb.from_(table)
+			.where(table.parent == self.name)
+			.where(table.parenttype == self.doctype)
+			.where(table.parentfield == fieldname)
+			.delete()
+		)
+		kept = [row.name for row in rows if row.name and not row.is_new()]
+		if kept:
+			removed = removed.where(table.name.notin(kept))
+		removed.run()
+		bulk_orders.upsert_rows(rows)
 
 	def _validate_links(self):
 		# A bulk intake checks its links against the master data it read once for all its
@@ -297,7 +327,7 @@ class OCOrder(Document):
 def get_orders_awaiting_my_review() -> list[str]:
 	"""Orders pending review that the session user may approve: the list's "Awaiting My Review"."""
 	frappe.has_permission("OC Order", "read", throw=True)
-	if ORDER_REVIEWER not in frappe.get_roles():
+	if not has_role(ORDER_REVIEWER):
 		return []
 	candidates = review.orders_awaiting_review_by(frappe.session.user)
 	if not candidates:
