@@ -24,20 +24,22 @@ from tests.utils import unique
 CORPUS = os.environ.get("OC_CAPTURE_CORPUS") or os.path.join(
 	os.path.dirname(os.path.realpath(__file__)), "..", "..", "shared", "intake-corpus"
 )
-# An English-layout order sheet with the customer's own part numbers and a "Required Date" the
-# readers do not take for the delivery date.
+# An English-layout order sheet with the customer's own part numbers; its required date is left
+# out, so the order waits for a person.
 DOCUMENT = "p-009"
 SUBJECT = "<b>PO</b> 4500353256"
 REMARK = "<b>urgent</b>"
 
 
 def corpus_document(po: str) -> bytes:
-	"""The corpus sheet with a PO number of this run (an order's reference is unique per channel)
-	and markup in a line's remarks."""
+	"""The corpus sheet with a PO number of this run (an order's reference is unique per channel),
+	no required date, and markup in a line's remarks."""
 	book = openpyxl.load_workbook(os.path.join(CORPUS, "docs", f"{DOCUMENT}.xlsx"))
 	sheet = book["PO"]
 	assert sheet["A4"].value == "PO No.:" and sheet["I11"].value == "Remarks"
+	assert sheet["A7"].value == "Required Date:"
 	sheet["C4"] = po
+	sheet["C7"] = None
 	sheet["I13"] = REMARK
 	buffer = io.BytesIO()
 	book.save(buffer)
