@@ -136,16 +136,19 @@ def find_transition(current: str, target: str) -> Transition:
 # the steps: what each action does to the order, beside the table that allows it
 
 
-def submit_for_review(doc) -> None:
+def require_complete(doc, refusal: str) -> None:
+	"""Refuse with `refusal` ("… {0} … {1}": the order, what is missing) unless all seven facts are in."""
 	missing = doc.get_missing_facts()
 	if missing:
 		frappe.throw(
-			_("Order {0} cannot go to review yet. Missing: {1}").format(
-				doc.name, "; ".join(fact["message"] for fact in missing)
-			),
+			refusal.format(doc.name, "; ".join(fact["message"] for fact in missing)),
 			IncompleteOrderError,
 			title=_("Order Incomplete"),
 		)
+
+
+def submit_for_review(doc) -> None:
+	require_complete(doc, _("Order {0} cannot go to review yet. Missing: {1}"))
 	add_maker(doc, SUBMITTED)
 	# The last rejection stays in the version history; the next review starts with a clean slate.
 	doc.rejection_reason = doc.rejected_by = doc.rejected_on = None
@@ -222,14 +225,7 @@ def approve(doc) -> None:
 		)
 	find_transition(PENDING_REVIEW, APPROVED)
 	check_checker(doc, APPROVE)
-	missing = doc.get_missing_facts()
-	if missing:
-		frappe.throw(
-			_("Order {0} cannot be approved. Missing: {1}").format(
-				doc.name, "; ".join(fact["message"] for fact in missing)
-			),
-			IncompleteOrderError,
-		)
+	require_complete(doc, _("Order {0} cannot be approved. Missing: {1}"))
 	credit.check_credit(doc)
 	doc.workflow_state = APPROVED
 	doc.approved_by = frappe.session.user
