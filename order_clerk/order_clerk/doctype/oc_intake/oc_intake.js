@@ -80,25 +80,63 @@ function add_reply_buttons(frm, actions) {
 		).addClass("oc-acknowledge");
 	}
 	if (actions.includes("clarify")) {
-		frm.add_custom_button(__("Ask the Sender"), () =>
-			frappe
-				.call({
-					method: OC_INTAKE_METHOD + "get_clarification",
-					args: { name: frm.doc.name },
-					type: "GET",
-				})
-				.then((r) => {
-					if (!r.message) return;
-					new frappe.views.CommunicationComposer({
-						doc: frm.doc,
-						frm: frm,
-						recipients: r.message.recipients,
-						subject: r.message.subject,
-						message: r.message.message,
-					});
-				})
-		).addClass("oc-clarify");
+		frm.add_custom_button(__("Ask the Sender"), () => ask_the_sender(frm)).addClass("oc-clarify");
 	}
+}
+
+// The questions the server wrote from what is missing or doubtful, for the clerk to edit and send
+// (send_clarification checks again and queues the e-mail).
+function ask_the_sender(frm) {
+	const name = frm.doc.name;
+	frappe.call({ method: OC_INTAKE_METHOD + "get_clarification", args: { name }, type: "GET" }).then((r) => {
+		if (!r.message) return;
+		const offered = r.message;
+		const dialog = new frappe.ui.Dialog({
+			title: __("Ask the Sender"),
+			fields: [
+				{
+					fieldname: "recipients",
+					fieldtype: "Data",
+					label: __("To"),
+					read_only: 1,
+					default: offered.recipients,
+				},
+				{
+					fieldname: "subject",
+					fieldtype: "Data",
+					label: __("Subject"),
+					reqd: 1,
+					default: offered.subject,
+				},
+				{
+					fieldname: "message",
+					fieldtype: "Text Editor",
+					label: __("Message"),
+					default: offered.message,
+				},
+			],
+			primary_action_label: __("Send"),
+			primary_action(values) {
+				frappe
+					.call({
+						method: OC_INTAKE_METHOD + "send_clarification",
+						args: { name, subject: values.subject, message: values.message },
+						freeze: true,
+					})
+					.then((sent) => {
+						if (!sent.message) return;
+						dialog.hide();
+						frappe.show_alert({
+							message: __("The questions are queued to {0}.", [offered.recipients]),
+							indicator: "green",
+						});
+						frm.reload_doc();
+					});
+			},
+		});
+		dialog.$wrapper.addClass("oc-clarification");
+		dialog.show();
+	});
 }
 
 // How a value was found, as the extraction notes it.
