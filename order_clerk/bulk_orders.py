@@ -258,6 +258,27 @@ def insert_rows(docs: list[Document], progress: Callable[[int], None] | None = N
 				progress(written)
 
 
+def upsert_rows(rows: list[Document]):
+	"""Child rows as db_update writes them (a new row inserted, a saved one updated in every
+	column but its name), one statement per table whatever the number of rows."""
+	by_doctype: dict[str, list[dict]] = {}
+	for row in rows:
+		by_doctype.setdefault(row.doctype, []).append(_row(row))
+	for doctype, values in by_doctype.items():
+		fields = list(values[0])
+		columns = ", ".join(f"`{field}`" for field in fields)
+		placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+		updates = ", ".join(f"`{field}`=values(`{field}`)" for field in fields if field != "name")
+		for start in range(0, len(values), CHUNK_ROWS):
+			chunk = values[start : start + CHUNK_ROWS]
+			frappe.db.sql(
+				f"insert into `tab{doctype}` ({columns}) values "
+				+ ", ".join([placeholders] * len(chunk))
+				+ f" on duplicate key update {updates}",
+				[value[field] for value in chunk for field in fields],
+			)
+
+
 def _row(doc: Document) -> dict:
 	"""The columns BaseDocument.db_insert writes, with the name and time it gives a row added
 	during validation (the maker rows)."""
@@ -305,3 +326,12 @@ def _name_row(row: Document):
 		row.name = make_autoname("hash", row.doctype)
 	else:
 		set_new_name(row)
+
+
+class WrittenWithItsOrder:
+	"""For the rows of an order's tables: OCOrder.db_insert writes all of them with one
+	statement per table, and Document.insert's own INSERT of each row is then left out."""
+
+	def db_insert(self, *args, **kwargs):
+		if not self.flags.written_with_order:
+			super().db_insert(*args, **kwargs)

@@ -2,8 +2,10 @@
 
 Counted by wrapping frappe.db.sql for the duration of each step (tests.utils.QueryCounter):
 every statement the step runs goes through it. Each line has a product of its own, so a query
-per product or per line would show. The steps of a 100-line order may cost at most one
-statement per line more than those of a 10-line order (the insert of the line itself).
+per product or per line would show. An order's rows are written with one statement per table
+(order_clerk.bulk_orders), so a 100-line order costs exactly the statements of a 10-line one, and
+those are pinned at what they are today: a change that adds one fails here and raises the figure
+with a reason.
 """
 
 import frappe
@@ -51,9 +53,14 @@ def _one_run(people, masters, lines: int) -> dict:
 	return counts
 
 
-def test_at_most_one_statement_per_added_line(people, masters):
+# Statements of each step of a 10-line order (or a 100-line one), at most.
+MOST = {"insert": 21, "submit for review": 75, "approve": 99}
+
+
+def test_a_line_more_costs_no_statement_more(people, masters):
 	step_counts(people, masters, 10)  # warm the caches every later request finds warm
 	ten, hundred = step_counts(people, masters, 10), step_counts(people, masters, 100)
 	print(f"\nSQL statements, 10 lines: {ten}; 100 lines: {hundred}")
+	assert hundred == ten
 	for step in STEPS:
-		assert hundred[step] - ten[step] <= 90, (step, ten[step], hundred[step])
+		assert ten[step] <= MOST[step], (step, ten[step], MOST[step])

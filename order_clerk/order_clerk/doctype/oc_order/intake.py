@@ -203,7 +203,10 @@ def _may_learn_from_customer(doc, prices: bool = False) -> bool:
 		return all(can_read_amounts(user, "OC Customer") for user in users)
 	if doc.flags.master_data:
 		return all(doc.flags.master_data.may_read_customer(doc.customer, user) for user in users)
-	return all(frappe.has_permission("OC Customer", "read", doc.customer, user=user) for user in users)
+	# The customer as the document cache holds it (cleared whenever it changes): Frappe would
+	# read it and its price list and contacts from the database for every check.
+	customer = frappe.get_cached_doc("OC Customer", doc.customer)
+	return all(frappe.has_permission("OC Customer", "read", customer, user=user) for user in users)
 
 
 def set_customer_defaults(doc):

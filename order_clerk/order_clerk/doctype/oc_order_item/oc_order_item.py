@@ -3,8 +3,10 @@
 
 from frappe.model.document import Document
 
+from order_clerk.bulk_orders import WrittenWithItsOrder
 
-class OCOrderItem(Document):
+
+class OCOrderItem(WrittenWithItsOrder, Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -5,10 +5,11 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from order_clerk.bulk_orders import WrittenWithItsOrder
 from order_clerk.exceptions import ReviewPermissionError
 
 
-class OCOrderMaker(Document):
+class OCOrderMaker(WrittenWithItsOrder, Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
