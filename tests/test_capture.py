@@ -232,6 +232,52 @@ def test_a_text_pdf_with_its_table():
 	assert [(l.product.value, l.qty.value, l.rate.value) for l in result.lines] == [("FST-HN-M8", 500, 0.06)]
 
 
+def test_an_export_with_underscored_headings_and_a_required_date():
+	text = (
+		"PO_NO,PO_DATE,ITEM_NO,ITEM_DESC,ITEM_SPEC,ORDER_QTY,UOM,UNIT_PRICE,LINE_AMOUNT,REQ_DATE\n"
+		"HL-EX-5,2024/11/06,HL-0042,深沟球轴承,6203-2RS,200,套,4.10,820.00,2024/11/29\n"
+		"HL-EX-5,2024/11/06,X-1,六角螺母,M8 GB/T6170 8级,500,个,0.06,30.00,2024/11/29\n"
+	)
+	result = extract(read_document(text.encode(), "po.csv"), masters(), "zhoujg@hlwj.com.cn", RECEIVED)
+	assert (result.customer_po.value, result.delivery_date.value) == ("HL-EX-5", date(2024, 11, 29))
+	assert [(l.product.value, l.qty.value, l.rate.value) for l in result.lines] == [
+		("BRG-6203-2RS", 200, 4.1),
+		("FST-HN-M8", 500, 0.06),
+	]
+	assert not result.problems
+
+
+def test_a_pdf_table_is_read_by_its_columns_and_a_row_left_unsplit_as_text():
+	from frappe.utils.pdf import get_pdf
+
+	html = (
+		"<html><body><p>采购订单 No. HL-PDF-9</p><p>Required Date: 2024-11-28</p>"
+		"<table border='1' cellpadding='8'><tr><th>项次</th><th>品名规格</th><th>单位</th><th>数量</th>"
+		"<th>单价</th><th>金额</th></tr>"
+		"<tr><td>1</td><td>深沟球轴承 6203-2RS 17×40×12</td><td>套</td><td>1200</td><td>4.10</td><td>4,920.00</td></tr>"
+		"<tr><td colspan='6'>2 六角螺母 M8 GB/T6170 8级 500个 0.06 30.00</td></tr>"
+		"</table><p>合计 4,950.00</p></body></html>"
+	)
+	result = extract(read_document(get_pdf(html), "po.pdf"), masters(), "zhoujg@hlwj.com.cn", RECEIVED)
+	assert (result.customer_po.value, result.delivery_date.value) == ("HL-PDF-9", date(2024, 11, 28))
+	assert [(l.product.value, l.qty.value, l.rate.value) for l in result.lines] == [
+		("BRG-6203-2RS", 1200, 4.1),
+		("FST-HN-M8", 500, 0.06),
+	]
+	assert all(l.qty.confidence >= service.TOUCHLESS_CONFIDENCE for l in result.lines)
+	assert not result.problems
+
+
+def test_the_buyers_contact_in_buyer_and_seller_blocks_side_by_side():
+	text = (
+		"订 购 单\n买方（需方） 卖方（供方）\n名称 合肥华联五金有限公司 名称 上海瑞丰工业品贸易有限公司\n"
+		"联系人 周建明 联系人 李娜\n订单号：HL-SBS-1 交货期：2024-12-02\n"
+		"1. 六角螺母 M8 GB/T6170 8级 500个 单价0.06\n"
+	)
+	result = extract(read_document(text.encode(), "po.txt"), masters(), "zhoujg@hlwj.com.cn", RECEIVED)
+	assert (result.contact_person.value, result.contact_person.confidence) == ("周建明", 0.95)
+
+
 def test_a_scanned_fax_is_read_by_ocr_and_never_converted_without_a_person():
 	from PIL import Image, ImageDraw, ImageFont
 
