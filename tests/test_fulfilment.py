@@ -6,7 +6,7 @@ import pytest
 from frappe.utils import add_days, nowdate
 
 from order_clerk import stock
-from order_clerk.copies import CopyLedgerError
+from order_clerk.exceptions import CopyLedgerError
 from order_clerk.fulfilment import OrderNotShippableError, OverShipmentError, update_overdue_flags
 from order_clerk.order_clerk.doctype.oc_delivery_note.oc_delivery_note import SignOffError
 from order_clerk.order_clerk.doctype.oc_invoice_request.oc_invoice_request import (

@@ -8,7 +8,7 @@ from frappe.utils import add_days, flt, now_datetime, nowdate
 
 from order_clerk import archive, fulfilment
 from order_clerk import status as statuses
-from order_clerk.copies import validate_copies
+from order_clerk.copy_ledger import validate_copies
 from order_clerk.roles import WAREHOUSE_OPERATOR, require_role
 from order_clerk.exceptions import DuplicateDeliveryNoteError, SignOffError
 

@@ -9,7 +9,7 @@ from frappe.utils import flt, now_datetime
 
 from order_clerk import archive, fulfilment, stock
 from order_clerk import status as statuses
-from order_clerk.copies import validate_copies
+from order_clerk.copy_ledger import validate_copies
 from order_clerk.roles import WAREHOUSE_OPERATOR, require_role
 from order_clerk.site_defaults import outbound_warehouse
 
