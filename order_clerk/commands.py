@@ -4,6 +4,7 @@ bench --site SITE order-clerk-generate --orders 200000 --lines 1000000
 bench --site SITE order-clerk-benchmark
 bench --site SITE order-clerk-capture-eval --corpus DIR
 bench --site SITE order-clerk-rebuild-rollup
+bench --site SITE order-clerk-load --orders 2000 --clients 20
 """
 
 import click
@@ -55,13 +56,21 @@ def generate(context, orders, lines, years, seed):
 	help="Generate this many orders first, dated up to 2000-12-31, and time on them; rolled back after.",
 )
 @click.option("--lines", default=0, show_default=True, help="Order lines of the generated orders.")
+@click.option(
+	"--rest-requests", default=100, show_default=True, help="Requests per REST intake case; 0 skips it."
+)
+@click.option("--url", help="REST intake against this server; by default one is started on 127.0.0.1.")
 @pass_context
-def benchmark(context, import_lines, repeat, orders, lines):
+def benchmark(context, import_lines, repeat, orders, lines, rest_requests, url):
 	frappe = _connect(context)
 	try:
+		from order_clerk.scale import intake_bench
 		from order_clerk.scale.benchmark import GENERATED_UNTIL, run
 		from order_clerk.scale.generator import generate as generate_orders
 
+		if rest_requests:
+			# First: it commits its clerk and masters, before anything below is generated.
+			intake_bench.run(rest_requests, url, echo=click.echo)
 		last_day = None
 		if orders:
 			# Inside the benchmark's transaction and long before any real order: other users of
@@ -119,4 +128,25 @@ def capture_eval(context, corpus):
 		)
 
 
-commands = [generate, benchmark, rebuild_rollup, capture_eval]
+@click.command(
+	"order-clerk-load",
+	help="Send a burst of 10-line orders through REST; report latency, errors and duplicates.",
+)
+@click.option("--orders", default=2_000, show_default=True, help="Orders in the burst.")
+@click.option("--clients", default=20, show_default=True, help="Clients sending at once.")
+@click.option("--url", help="Send to this server; by default one is started on 127.0.0.1.")
+@click.option("--workers", default=4, show_default=True, help="Workers of the server started.")
+@pass_context
+def load(context, orders, clients, url, workers):
+	frappe = _connect(context)
+	try:
+		from order_clerk.scale.load import run as run_load
+
+		figures = run_load(orders, clients, url, echo=click.echo, workers=workers)
+	finally:
+		frappe.destroy()
+	if figures["error_count"] or figures["duplicates"] or figures["missing"]:
+		raise click.ClickException("The burst had errors, duplicates or lost orders.")
+
+
+commands = [generate, benchmark, rebuild_rollup, capture_eval, load]

@@ -80,14 +80,23 @@ def test_benchmark_runs_and_prints_its_ratios():
 				for line in printed
 			), (case[0], range_label)
 	assert findings["import"]["lines"] == 25
-	assert re.search(r"Excel import of 25 lines: .* ratio [\d.]+$", printed[-1])
+	assert re.search(
+		r"Excel import of 25 lines: .* ratio [\d.]+, the import at [\d.]+x the bulk_insert rate "
+		r"\((ok|BELOW TARGET) >= 0.25x\)$",
+		printed[-1],
+	)
 	# The import it timed was rolled back.
 	assert not frappe.db.exists("OC Order", {"external_ref": ("like", "BENCH-%")})
 
 
 def test_bench_commands_are_registered():
 	python = sys.executable
-	for command in ("order-clerk-generate", "order-clerk-benchmark", "order-clerk-rebuild-rollup"):
+	for command in (
+		"order-clerk-generate",
+		"order-clerk-benchmark",
+		"order-clerk-rebuild-rollup",
+		"order-clerk-load",
+	):
 		completed = subprocess.run(
 			[python, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, command, "--help"],
 			cwd=SITES_PATH,
@@ -99,3 +108,54 @@ def test_bench_commands_are_registered():
 		assert completed.returncode == 0, completed.stderr
 		assert "Usage:" in completed.stdout
 		assert command in completed.stdout
+
+
+def test_rest_intake_benchmark_prints_its_ratios():
+	from order_clerk.scale import intake_bench
+
+	printed = []
+	findings = intake_bench.run(requests_per_case=6, echo=printed.append, workers=2)
+	assert [case["clients"] for case in findings["cases"]] == [1, 4]
+	for case in findings["cases"]:
+		assert case["errors"] == [], case
+		assert case["ratio"] == case["order_rate"] / case["todo_rate"] > 0
+	for clients, label in ((1, "1 client"), (4, "4 clients")):
+		assert any(
+			re.fullmatch(
+				rf"REST intake, {label}: 10-line order [\d.]+/s, ToDo [\d.]+/s, ratio [\d.]+, errors 0"
+				r"  (ok|BELOW TARGET)",
+				line,
+			)
+			for line in printed
+		), (clients, printed)
+	# What the run made is gone, and its clerk holds no API key any more.
+	assert_cleaned_up(findings["token"])
+
+
+def test_load_burst_reports_latency_errors_and_duplicates():
+	from order_clerk.scale import load
+
+	printed = []
+	figures = load.run(orders=20, clients=4, echo=printed.append, workers=2)
+	assert (figures["orders"], figures["error_count"], figures["errors"]) == (20, 0, {})
+	# Every order of the burst was stored once: none twice, none lost.
+	assert (figures["stored"], figures["duplicates"], figures["missing"]) == (20, 0, 0)
+	assert 0 < figures["p50"] <= figures["p95"] <= figures["p99"] <= figures["max"]
+	assert re.fullmatch(
+		r"Load: 20 orders in [\d.]+ s \([\d.]+/s\); latency p50 \d+ ms, p95 \d+ ms, p99 \d+ ms, "
+		r"max \d+ ms \(p99/p50 [\d.]+\)",
+		printed[-2],
+	), printed
+	assert re.fullmatch(
+		r"Load: errors 0; stored 20 orders, duplicates 0, lost 0  (ok|BELOW TARGET)", printed[-1]
+	), printed
+	assert_cleaned_up(figures["token"])
+
+
+def assert_cleaned_up(token: str):
+	from order_clerk.scale.intake_bench import BENCH_CLERK, MARK
+
+	frappe.db.rollback()  # read what the run committed
+	assert not frappe.db.exists("OC Order", {"external_ref": ("like", f"BENCH-{token}-%")})
+	assert not frappe.db.exists("ToDo", {"description": ("like", f"%{MARK} {token} %")})
+	assert not frappe.db.get_value("User", BENCH_CLERK, "api_key")
