@@ -157,36 +157,35 @@ def _remember(intake, customer: str, heading: list[Cell], roles: dict[int, str])
 			"OC Customer Layout", filters={"customer": customer}, fields=["name", "header_text"]
 		)
 	}
-	learned = []
+	existing, learned = set(known), []
+
+	def keep(text: str, column: str):
+		key = normalize(text)
+		if key in known:
+			frappe.db.set_value("OC Customer Layout", known[key], "column", column)
+		else:
+			known[key] = (
+				frappe.get_doc(
+					{
+						"doctype": "OC Customer Layout",
+						"customer": customer,
+						"header_text": text,
+						"column": column,
+						"learned_from": intake.name,
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+		learned.append(text)
+
 	for index, role in roles.items():
 		text = heading[index].text.strip()
-		if builtin.get(index) == role or not text:
-			continue
-		if normalize(text) in known:
-			frappe.db.set_value("OC Customer Layout", known[normalize(text)], "column", COLUMN_OF[role])
-		else:
-			frappe.get_doc(
-				{
-					"doctype": "OC Customer Layout",
-					"customer": customer,
-					"header_text": text,
-					"column": COLUMN_OF[role],
-					"learned_from": intake.name,
-				}
-			).insert(ignore_permissions=True)
-		learned.append(text)
+		if builtin.get(index) != role and text and text not in learned:
+			keep(text, COLUMN_OF[role])
 	# A heading the reader took for a role that another column proved to hold means nothing.
 	for index, role in builtin.items():
 		text = heading[index].text.strip()
-		if role in roles.values() and index not in roles and text and normalize(text) not in known:
-			frappe.get_doc(
-				{
-					"doctype": "OC Customer Layout",
-					"customer": customer,
-					"header_text": text,
-					"column": "Not Used",
-					"learned_from": intake.name,
-				}
-			).insert(ignore_permissions=True)
-			learned.append(text)
+		if role in roles.values() and index not in roles and text and normalize(text) not in existing:
+			keep(text, "Not Used")
 	return learned
