@@ -310,3 +310,18 @@ def test_a_heading_the_reader_took_for_something_else_is_corrected_for_the_custo
 	nxt = service.receive(_sheet(unique("PO"), lines, headings), "po.xlsx", "Email", customer.email)
 	assert nxt.status == "Converted", nxt.problems
 	assert _items(nxt.order) == [(bearing.name, 50, 20), (washer.name, 1000, 0.1)]
+
+
+def test_a_revision_pushed_by_an_integrator_shows_it_nothing_of_an_order_it_cannot_read(shop, people):
+	customer, (bearing, _washer, _spring) = shop
+	po = unique("PO")
+	order = _draft(shop, po, [(bearing, 50, 20)])
+	frappe.set_user(people.integrator)
+	pushed = service.receive(_csv(po, [(bearing, 70, 20)]), "po.csv", "Fax", customer.email)
+	assert pushed.status == "Revision" and not pushed.revision_differences
+	assert get_review(pushed.name)["revision"] is None
+	# The clerk sees what it changes on the order.
+	frappe.set_user(people.clerk)
+	changes = get_review(pushed.name)["revision"]["changes"]
+	assert [(c["change"], c["field"], c["old"], c["new"]) for c in changes] == [("changed", "qty", 50, 70)]
+	assert get_review(pushed.name)["revision"]["order"] == order.name

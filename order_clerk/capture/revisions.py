@@ -19,6 +19,7 @@ from order_clerk import review
 from order_clerk.capture import service
 from order_clerk.capture.text import normalize
 from order_clerk.exceptions import FrozenOrderError
+from order_clerk.permissions import can_read_amounts
 from order_clerk.roles import ORDER_CLERK, require_role
 
 # Facts a revision may change on the order; the customer and PO number are what make it a revision.
@@ -151,9 +152,18 @@ def baseline_of(intake) -> tuple[str | None, dict]:
 	return None, service.order_values(data) if data else {"lines": []}
 
 
+def may_compare(order: str | None) -> bool:
+	"""The order's lines and prices are shown beside the revision only to who may read them (an
+	integrator's fax gateway may push a revision of an order it cannot see)."""
+	return not order or (frappe.has_permission("OC Order", "read", order) and can_read_amounts())
+
+
 def record(intake) -> None:
-	"""On reading a revision: keep its differences on the intake (saved by the caller)."""
-	_order, baseline = baseline_of(intake)
+	"""On reading a revision: keep its differences on the intake (saved by the caller), where the
+	reader may see the order."""
+	order, baseline = baseline_of(intake)
+	if not may_compare(order):
+		return
 	intake.revision_differences = json.dumps(
 		differences(baseline, intake.get_extraction()), ensure_ascii=False, default=str, indent=1
 	)
@@ -300,6 +310,8 @@ def view(intake) -> dict | None:
 	if not intake.revision_differences and intake.status != "Revision":
 		return None
 	order = order_of(intake)
+	if not may_compare(order):
+		return None
 	state = (
 		frappe.db.get_value("OC Order", order, ["docstatus", "workflow_state"], as_dict=True)
 		if order
