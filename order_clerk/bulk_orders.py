@@ -33,6 +33,7 @@ from frappe.utils.global_search import update_global_search
 
 from order_clerk.exceptions import DuplicateOrderError
 from order_clerk.order_clerk.doctype.oc_order.intake import CUSTOMER_FIELDS, PRODUCT_FIELDS, intake_key_of
+from order_clerk.permissions import can_read_amounts
 from order_clerk.pricing import agreed_prices_of, reference_prices_from
 from order_clerk.workflow_actions import open_actions
 
@@ -72,6 +73,7 @@ class MasterData:
 			for kind in ("customers", "products")
 		}
 		self._may_read = {}
+		self._may_read_prices = {}
 		self.metas = {}
 
 	def meta(self, doctype: str) -> "BatchMeta":
@@ -88,6 +90,11 @@ class MasterData:
 		if (customer, user) not in self._may_read:
 			self._may_read[customer, user] = frappe.has_permission("OC Customer", "read", customer, user=user)
 		return self._may_read[customer, user]
+
+	def may_read_prices(self, user: str) -> bool:
+		if user not in self._may_read_prices:
+			self._may_read_prices[user] = can_read_amounts(user, "OC Customer")
+		return self._may_read_prices[user]
 
 	def check_links(self, doc: Document) -> bool:
 		"""Frappe's link check of the order against the master data; False when the order also

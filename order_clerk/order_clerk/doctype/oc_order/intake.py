@@ -200,6 +200,8 @@ def _may_learn_from_customer(doc, prices: bool = False) -> bool:
 	"""
 	users = {frappe.session.user, doc.owner or frappe.session.user}
 	if prices:
+		if doc.flags.master_data:
+			return all(doc.flags.master_data.may_read_prices(user) for user in users)
 		return all(can_read_amounts(user, "OC Customer") for user in users)
 	if doc.flags.master_data:
 		return all(doc.flags.master_data.may_read_customer(doc.customer, user) for user in users)
