@@ -154,7 +154,7 @@ def create_orders(groups: list[OrderGroup], reader: WorkbookReader, progress: bo
 
 		try:
 			bulk_orders.write(docs, written if progress else None)
-		except frappe.ValidationError as e:
+		except (frappe.ValidationError, frappe.DuplicateEntryError) as e:
 			frappe.local.message_log = []
 			reader.problem(sheets.ORDERS_SHEET, 1, "", _("External Reference"), strip_html(str(e)))
 	if reader.problems:

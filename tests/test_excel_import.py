@@ -367,3 +367,28 @@ def test_an_imported_order_is_stored_as_one_entered_through_the_form(masters, pe
 	assert frappe.db.count(
 		"Version", {"ref_doctype": "OC Order", "docname": imported.name}
 	) == frappe.db.count("Version", {"ref_doctype": "OC Order", "docname": by_form.name})
+
+
+def test_a_reference_taken_meanwhile_stops_the_bulk_write(masters, people):
+	from order_clerk import bulk_orders
+	from order_clerk.exceptions import DuplicateOrderError
+
+	ref = unique("XL")
+	payload = {
+		"doctype": "OC Order",
+		"channel": "Excel Import",
+		"external_ref": ref,
+		"customer": masters.customer,
+		"delivery_date": D(2099, 1, 1),
+		"items": [{"product": masters.bolt, "qty": 3}],
+	}
+	frappe.set_user(people.clerk)
+	master_data = bulk_orders.MasterData([payload])
+	prepared = bulk_orders.prepare(dict(payload), master_data, bulk_orders.reserve_names(1)[0])
+	# Another request takes the same channel and reference after the file was checked.
+	taken = frappe.get_doc(dict(payload, items=[{"product": masters.nut, "qty": 1}])).insert()
+	frappe.db.savepoint("before_write")
+	with pytest.raises(DuplicateOrderError):
+		bulk_orders.write([prepared])
+	frappe.db.rollback(save_point="before_write")
+	assert orders_with_refs(ref) == [taken.name]
