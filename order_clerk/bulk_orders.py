@@ -74,6 +74,7 @@ class MasterData:
 		}
 		self._may_read = {}
 		self._may_read_prices = {}
+		self._defaults = {}
 		self.metas = {}
 
 	def meta(self, doctype: str) -> "BatchMeta":
@@ -90,6 +91,28 @@ class MasterData:
 		if (customer, user) not in self._may_read:
 			self._may_read[customer, user] = frappe.has_permission("OC Customer", "read", customer, user=user)
 		return self._may_read[customer, user]
+
+	def set_defaults(self, doc: Document):
+		"""Document._set_defaults with each table's new-row values made once for the batch
+		(frappe.new_doc copies them anew for the order and for each of its tables)."""
+		doctypes = [doc.doctype, *(df.options for df in doc.meta.get_table_fields())]
+		if frappe.flags.in_import or any(_has_dynamic_defaults(doctype) for doctype in doctypes):
+			doc._set_defaults()
+			return
+		doc.update_if_missing(self._new_values(doc.doctype))
+		for df in doc.meta.get_table_fields():
+			values = self._new_values(df.options, doc, df.fieldname)
+			for row in doc.get(df.fieldname) or []:
+				if row.is_new():
+					row.update_if_missing(values)
+
+	def _new_values(self, doctype: str, parent: Document | None = None, parentfield: str | None = None):
+		# A new order has no name yet: the values of its rows are the same for every order.
+		if (doctype, parentfield) not in self._defaults:
+			self._defaults[doctype, parentfield] = frappe.new_doc(
+				doctype, parent_doc=parent, parentfield=parentfield, as_dict=True
+			)
+		return self._defaults[doctype, parentfield]
 
 	def may_read_prices(self, user: str) -> bool:
 		if user not in self._may_read_prices:
@@ -147,6 +170,17 @@ class BatchMeta(Meta):
 		return self._answers[question]
 
 
+def _has_dynamic_defaults(doctype: str) -> bool:
+	"""Whether a new document of `doctype` takes defaults that differ from one to the next (the
+	time now, or a value of its parent's)."""
+	return any(
+		str(df.default or "").startswith(":")
+		or (df.fieldtype == "Datetime" and str(df.default or "").lower() == "now")
+		or df.fieldtype == "Time"
+		for df in frappe.get_meta(doctype).fields
+	)
+
+
 def _rows(doctype: str, names: list[str], fields) -> dict:
 	if not names:
 		return {}
@@ -190,7 +224,7 @@ def prepare(payload: dict, master_data: MasterData, name: str | None) -> Documen
 	doc.flags.master_data = master_data
 	doc.flags.notifications_executed = []
 	doc.set("__islocal", True)
-	doc._set_defaults()
+	master_data.set_defaults(doc)
 	doc.set_user_and_timestamp()
 	doc.set_docstatus()
 	doc.check_if_latest()
