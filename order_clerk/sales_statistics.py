@@ -9,7 +9,10 @@ Approved sales are read from the sales rollup (order_clerk.sales_rollup), whose 
 those of the orders and lines; `sales_query` falls back to the orders and lines themselves when
 the rollup does not hold what is asked (orders not yet approved, or a row scope the rollup
 cannot express), and always when `frappe.flags.oc_sales_from_lines` is set (the benchmark and
-the tests compare both).
+the tests compare both). A range is read from the rollup's longest rows that fit it and the
+report's periods: whole months from monthly rows, whole weeks from weekly ones, the days at the
+edges from daily ones (`rollup_pieces`); rows that are each one period and group need no
+GROUP BY at all (`RollupQuery.parts`, `one_row_per`).
 
 Weeks are ISO weeks, Monday to Sunday, labelled by ISO year and number (2025-W01 starts on
 Monday 2024-12-30); quarters are calendar quarters. A period cut by the date range counts only
@@ -17,13 +20,14 @@ the days inside the range.
 """
 
 import datetime
+import json
 
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
+from frappe.query_builder import Criterion, DocType
 from frappe.query_builder import functions as fn
 from frappe.utils import cint, getdate
-from pypika.terms import Function, Term, ValueWrapper
+from pypika.terms import Field, Function, Term, ValueWrapper
 
 from order_clerk import sales_rollup
 from order_clerk.permissions import can_read_amounts, order_scope_condition
@@ -51,6 +55,49 @@ class _Interval(Term):
 
 	def get_sql(self, **kwargs) -> str:
 		return f"INTERVAL {self.amount.get_sql(**kwargs)} {self.unit}"
+
+
+class _JsonRows(Term):
+	"""`JSON_ARRAYAGG(JSON_ARRAY(<fields>) ORDER BY <order>)`: rows as one JSON document."""
+
+	def __init__(self, fields: list[Term], order: list[Term]):
+		super().__init__()
+		self.fields, self.order = fields, order
+
+	def nodes_(self):
+		yield self
+		for term in (*self.fields, *self.order):
+			yield from term.nodes_()
+
+	def get_sql(self, **kwargs) -> str:
+		fields = ",".join(field.get_sql(**kwargs) for field in self.fields)
+		order = ",".join(field.get_sql(**kwargs) for field in self.order)
+		return f"JSON_ARRAYAGG(JSON_ARRAY({fields}){' ORDER BY ' + order if order else ''})"
+
+
+def fetch_rows(query, names: list[str], order_by: list[str] | None) -> list[list]:
+	"""The rows of `query`, whose columns are aliased `names`, as lists in the order of
+	`order_by` (None: as the query reads them, which must then be in order already): dates as ISO
+	strings, figures as floats or ints, names as strings.
+
+	Tens of thousands of rows arrive as one JSON document, decoded in C: field by field, the
+	driver takes longer over them than the database takes to sum them. A document longer than
+	the server sends (max_allowed_packet) comes back empty, and the rows are read one by one."""
+	rows = query.as_("sales_rows")
+	columns = {name: Field(name, table=rows) for name in names}
+	order = [columns[name] for name in order_by or ()]
+	document = _JsonRows([columns[name] for name in names], order)
+	frappe.db.sql("set session group_concat_max_len = @@max_allowed_packet")
+	result = frappe.qb.from_(rows).select(document).run()
+	if result and result[0][0]:
+		try:
+			return json.loads(result[0][0])
+		except ValueError:
+			pass  # cut short at group_concat_max_len
+	# No rows, or too many for one document.
+	if order_by:
+		query = query.orderby(*order_by)
+	return [list(row) for row in query.run()]
 
 
 def _fn(name: str, *args) -> Function:
@@ -110,7 +157,7 @@ def check_access(user: str) -> bool:
 	"""Refuse users who may not read orders; return whether they may see amounts."""
 	if not frappe.has_permission("OC Order", "read", user=user):
 		frappe.throw(_("You are not permitted to read orders."), frappe.PermissionError)
-	restricted = _user_permission_doctypes(user)
+	restricted = user_permission_doctypes(user)
 	if restricted:
 		# The reports apply the role-based rules only; rather than show more than such a user
 		# may read, they refuse.
@@ -123,7 +170,7 @@ def check_access(user: str) -> bool:
 	return can_read_amounts(user)
 
 
-def _user_permission_doctypes(user: str) -> set[str]:
+def user_permission_doctypes(user: str) -> set[str]:
 	linked = {"OC Order"}
 	for doctype in ("OC Order", "OC Order Item"):
 		linked.update(df.options for df in frappe.get_meta(doctype).get_link_fields())
@@ -167,6 +214,13 @@ class SalesQuery:
 			PRODUCT: (item.product, item.product_name),
 		}
 		self.uom = item.uom
+
+	def parts(self) -> list[tuple]:
+		"""(query, whole) as RollupQuery.parts: one query, grouped by period."""
+		return [(self.query, False)]
+
+	def one_row_per(self, group_by: str) -> bool:
+		return False
 
 	def order_count(self) -> Term:
 		return fn.Count(self.order.name).distinct() if self.with_items else fn.Count(self.order.name)
@@ -220,9 +274,9 @@ class RollupQuery:
 			needed.add("clerk")
 		needed.update(_GROUP_DIMENSION[group] for group in [filters.group_by] if group)
 		self.with_items = "product" in needed
-		self.grain = sales_rollup.find_grain(needed)
+		grain = self.dimensions = sales_rollup.find_grain(needed)
+		self.grain = sales_rollup.grain_name(grain)
 		query = frappe.qb.from_(rollup).where(rollup.grain == self.grain)
-		query = query.where(rollup.day[filters.from_date : filters.to_date])
 		for field, value in (
 			(rollup.channel, filters.channel),
 			(rollup.customer, filters.customer),
@@ -233,7 +287,16 @@ class RollupQuery:
 				query = query.where(field == value)
 		if scope is not None:
 			query = query.where(scope)
-		self.query = query
+		self.base, self.period = query, filters.get("period")
+		if filters.from_date and filters.to_date:
+			self.pieces = rollup_pieces(filters, sales_rollup.spans_of(grain))
+			self.query = self._of(self.pieces)
+		elif filters.from_date or filters.to_date:
+			raise RollupNotApplicable("a range open at one end")
+		else:
+			# All time: every approved order is in exactly one row of each span.
+			self.pieces = None
+			self.query = query.where(rollup.span == sales_rollup.spans_of(grain)[-1])
 		self.date = rollup.day
 		self.dimension = {
 			CHANNEL: (rollup.channel, rollup.channel),
@@ -242,6 +305,39 @@ class RollupQuery:
 			PRODUCT: (rollup.product, rollup.product_name),
 		}
 		self.uom = rollup.uom
+
+	def _of(self, pieces: list[tuple]):
+		"""The rows of `pieces` (span, first day, last day)."""
+		if not pieces:
+			raise RollupNotApplicable("no days in the range")
+		rollup = self.rollup
+		return self.base.where(
+			Criterion.any((rollup.span == span) & rollup.day[first:last] for span, first, last in pieces)
+		)
+
+	def parts(self) -> list[tuple]:
+		"""The query as (query, whole), in date order: `whole` where each row spans exactly one of
+		the report's periods (months read for Monthly), whose start is then its `day` and
+		whose rows follow the rollup's key order; the pieces at the edges otherwise."""
+		if not self.pieces:
+			return [(self.query, False)]
+		whole_span = _PERIOD_SPAN.get(self.period)
+		runs = []
+		for piece in self.pieces:
+			whole = piece[0] == whole_span
+			if runs and runs[-1][1] == whole:
+				runs[-1][0].append(piece)
+			else:
+				runs.append(([piece], whole))
+		return [(self._of(pieces), whole) for pieces, whole in runs]
+
+	def one_row_per(self, group_by: str) -> bool:
+		"""Whether each row of a period is one group of `group_by`: its figures need no sums."""
+		return self.dimensions == (_GROUP_DIMENSION[group_by],)
+
+	def row_figures(self) -> tuple[Term, Term, Term]:
+		"""A row's own orders, quantity and amount."""
+		return self.rollup.orders, self.rollup.qty, self.rollup.amount
 
 	def order_count(self) -> Term:
 		return fn.Sum(self.rollup.orders)
@@ -254,6 +350,44 @@ class RollupQuery:
 
 
 _GROUP_DIMENSION = {CHANNEL: "channel", CUSTOMER: "customer", CLERK: "clerk", PRODUCT: "product"}
+
+
+def period_of(day: datetime.date, period: str) -> datetime.date:
+	"""First day of the period holding `day` (period_start, in Python)."""
+	if period == WEEKLY:
+		return day - datetime.timedelta(days=day.weekday())
+	if period == MONTHLY:
+		return day.replace(day=1)
+	if period == QUARTERLY:
+		return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+	return day
+
+
+# The span of the rollup that is exactly one of the report's periods.
+_PERIOD_SPAN = {DAILY: sales_rollup.DAY, WEEKLY: sales_rollup.WEEK, MONTHLY: sales_rollup.MONTH}
+
+# The rollup's spans a report may read for its periods (None: one period, the whole range).
+_PERIOD_SPANS = {
+	None: sales_rollup.SPANS,
+	DAILY: (sales_rollup.DAY,),
+	WEEKLY: (sales_rollup.DAY, sales_rollup.WEEK),
+	MONTHLY: sales_rollup.SPANS,
+	QUARTERLY: sales_rollup.SPANS,
+}
+
+
+def rollup_pieces(filters: frappe._dict, spans: tuple[str, ...]) -> list[tuple]:
+	"""The rollup rows that sum to the range, each inside one of the report's periods: whole
+	months and weeks where they fit, days at the edges (sales_rollup.cover)."""
+	period = filters.get("period")
+	spans = tuple(span for span in _PERIOD_SPANS[period] if span in spans)
+	same_period = None
+	if period in (MONTHLY, QUARTERLY):
+
+		def same_period(first: datetime.date, last: datetime.date) -> bool:
+			return period_of(first, period) == period_of(last, period)
+
+	return sales_rollup.cover(filters.from_date, filters.to_date, spans, same_period)
 
 
 def sales_query(filters: frappe._dict, user: str, with_items: bool, group_by: str | None = None):

@@ -43,13 +43,19 @@ def test_generator_makes_consistent_approved_orders():
 	approved = [o for o in orders if o.docstatus == 1]
 	rollup = frappe.db.sql(
 		"""select sum(orders), sum(qty), sum(amount) from `tabOC Sales Rollup`
-		where grain = 'total' and day between '1997-01-01' and '1998-06-30'"""
+		where grain = 'total' and span = 'Day' and day between '1997-01-01' and '1998-06-30'"""
 	)[0]
 	assert (rollup[0], frappe.utils.flt(rollup[1], 3), frappe.utils.flt(rollup[2], 2)) == (
 		len(approved),
 		frappe.utils.flt(sum(o.total_qty for o in approved), 3),
 		frappe.utils.flt(sum(o.grand_total for o in approved), 2),
 	)
+	# Their weeks and months sum the same days.
+	by_span = frappe.db.sql(
+		"""select span, sum(orders), sum(qty), sum(amount) from `tabOC Sales Rollup`
+		where grain = 'product' and day between '1996-12-01' and '1998-06-30' group by span"""
+	)
+	assert len({tuple(row[1:]) for row in by_span}) == 1 and len(by_span) == 3, by_span
 	# Generated orders hold what the controller would have computed, and the seven facts.
 	for order in orders:
 		doc = frappe.get_doc("OC Order", order.name)

@@ -26,6 +26,7 @@ class OCSalesRollup(Document):
 		product: DF.Data | None
 		product_name: DF.Data | None
 		qty: DF.Float
+		span: DF.Literal["Day", "Week", "Month"]
 		uom: DF.Data | None
 	# end: auto-generated types
 
@@ -33,10 +34,13 @@ class OCSalesRollup(Document):
 	pass
 
 
+# One row per combination: approvals add to it with INSERT ... ON DUPLICATE KEY UPDATE, and
+# readers find a grain's rows of one span over a range of days by it. Short grain, span and
+# channel columns keep it within InnoDB's 3072 bytes, an ordinary B-tree: a longer key becomes a
+# hash that serves the upserts but no range of days, and every read would scan the table.
+UNIQUE_KEY = "rollup_key"
+UNIQUE_COLUMNS = ["grain", "span", "day", "customer", "product", "channel", "clerk"]
+
+
 def on_doctype_update():
-	# One row per combination: approvals add to it with INSERT ... ON DUPLICATE KEY UPDATE.
-	frappe.db.add_unique(
-		"OC Sales Rollup",
-		["grain", "day", "customer", "product", "channel", "clerk"],
-		constraint_name="unique_rollup_key",
-	)
+	frappe.db.add_unique("OC Sales Rollup", UNIQUE_COLUMNS, constraint_name=UNIQUE_KEY)

@@ -4,10 +4,12 @@
 clerk (who entered the order) or product.
 
 Counts approved orders by order date unless "Include orders not yet approved" is set; see
-order_clerk.sales_statistics for periods and permissions. Two queries: GROUP BY period and
-group for the rows, and GROUP BY period for the chart, with the grand total as a window sum
-over the periods (an order falls in exactly one period). MariaDB's WITH ROLLUP would give both
-in one query, but sorts every order to do it and takes three times as long.
+order_clerk.sales_statistics for periods and permissions. Two kinds of query: GROUP BY period
+and group for the rows, and GROUP BY period for the chart, whose grand total is the sum over
+the periods (an order falls in exactly one period). MariaDB's WITH ROLLUP would give both in
+one query, but sorts every order to do it and takes three times as long. From the sales
+rollup, each kind is one query for the whole periods in the middle of the range (a month's row
+for a month, read in key order) and one for each edge.
 """
 
 import frappe
@@ -15,7 +17,6 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder import functions as fn
 from frappe.utils import cint, flt, getdate
-from pypika import analytics
 
 from order_clerk import sales_statistics as stats
 
@@ -27,7 +28,7 @@ def execute(filters=None):
 	filters = stats.parse_filters(filters, DEFAULTS)
 	user = frappe.session.user
 	show_amounts = stats.check_access(user)
-	data = [shape_row(row, filters, show_amounts) for row in get_rows(filters, user, show_amounts)]
+	data = shape_rows(get_rows(filters, user, show_amounts), filters, show_amounts)
 	period_totals = get_period_totals(filters, user, show_amounts)
 	return (
 		get_columns(filters, show_amounts),
@@ -38,22 +39,49 @@ def execute(filters=None):
 	)
 
 
-def get_rows(filters: frappe._dict, user: str, show_amounts: bool) -> list[frappe._dict]:
+ROW_FIELDS = ["period_start", "group_key", "order_count", "qty", "group_name", "amount"]
+
+
+def get_rows(filters: frappe._dict, user: str, show_amounts: bool) -> list[list]:
+	"""[period start, group, orders, quantity, group name, amount (if shown)] per period and group."""
 	sales = stats.sales_query(
 		filters, user, with_items=filters.group_by == stats.PRODUCT, group_by=filters.group_by
 	)
-	group_field, name_field, query = _group_fields(sales, filters.group_by)
-	period = stats.period_start(sales.date, filters.period).as_("period_start")
-	group_key = group_field.as_("group_key")
-	measures = [
-		sales.order_count().as_("order_count"),
-		sales.qty().as_("qty"),
-		fn.NullIf(fn.Max(name_field), "").as_("group_name"),
-	]
-	if show_amounts:
-		measures.append(sales.amount().as_("amount"))
-	query = query.select(period, group_key, *measures).groupby(period, group_key)
-	return query.orderby(period).orderby(group_key).run(as_dict=True)
+	rows = []
+	for query, whole in sales.parts():
+		group_field, name_field, query = _group_fields(sales, filters.group_by, query)
+		period = _period(sales, filters, whole)
+		# A month's row of a customer is the month's figures of the customer: read in the order
+		# of the rollup's key (grain, span, day, customer, ...), the rows need no sorting.
+		in_key_order = whole and sales.one_row_per(filters.group_by)
+		if in_key_order:
+			orders, qty, amount = sales.row_figures()
+			name = fn.NullIf(name_field, "")
+			query = query.select(
+				period, group_field.as_("group_key"), orders.as_("order_count"), qty.as_("qty")
+			)
+		else:
+			orders, qty, amount = sales.order_count(), sales.qty(), sales.amount()
+			name = fn.NullIf(fn.Max(name_field), "")
+			query = query.select(
+				period, group_field.as_("group_key"), orders.as_("order_count"), qty.as_("qty")
+			)
+			query = query.groupby(period, group_field)
+		query = query.select(name.as_("group_name"))
+		if show_amounts:
+			query = query.select(amount.as_("amount"))
+		fields = ROW_FIELDS if show_amounts else ROW_FIELDS[:-1]
+		rows += stats.fetch_rows(
+			query, fields, order_by=None if in_key_order else ["period_start", "group_key"]
+		)
+	return rows
+
+
+def _period(sales, filters: frappe._dict, whole: bool):
+	# Rows that each span one whole period start it: grouped by their own day, in the order of
+	# the rollup's key, they need no sorting.
+	start = sales.date if whole else stats.period_start(sales.date, filters.period)
+	return start.as_("period_start")
 
 
 def get_period_totals(filters: frappe._dict, user: str, show_amounts: bool) -> list[frappe._dict]:
@@ -61,41 +89,51 @@ def get_period_totals(filters: frappe._dict, user: str, show_amounts: bool) -> l
 	# Without a product filter an order's own totals equal the sums of its lines, so no join
 	# (a draft without lines, counted only on request, adds an order with nothing in it).
 	sales = stats.sales_query(filters, user, with_items=False)
-	period = stats.period_start(sales.date, filters.period).as_("period_start")
 	measures = [(sales.order_count(), "order_count"), (sales.qty(), "qty")]
 	if show_amounts:
 		measures.append((sales.amount(), "amount"))
-	columns = [period]
-	for measure, name in measures:
-		columns += [measure.as_(name), analytics.Sum(measure).over().as_(f"total_{name}")]
-	rows = sales.query.select(*columns).groupby(period).orderby(period).run(as_dict=True)
-	# MariaDB drops the ORDER BY when the GROUP BY walks an index in order and window functions
-	# follow (daily periods of the rollup): the few period rows are put in order here.
-	return sorted(rows, key=lambda row: row.period_start)
+	rows = []
+	for query, whole in sales.parts():
+		period = _period(sales, filters, whole)
+		columns = [period, *(measure.as_(name) for measure, name in measures)]
+		rows += query.select(*columns).groupby(period).orderby(period).run(as_dict=True)
+	# An order falls in exactly one period: the grand totals are the periods' sums.
+	totals = {f"total_{name}": sum(row[name] or 0 for row in rows) for _measure, name in measures}
+	for row in rows:
+		row.update(totals)
+	return rows
 
 
-def _group_fields(sales, group_by: str):
+def _group_fields(sales, group_by: str, query):
 	"""The group's key and name columns, and the query to read them from."""
 	key, name = sales.dimension[group_by]
 	if name is not None:
-		return key, name, sales.query
+		return key, name, query
 	# Clerks are named by their user's full name.
 	user = DocType("User")
-	return key, user.full_name, sales.query.left_join(user).on(user.name == key)
+	return key, user.full_name, query.left_join(user).on(user.name == key)
 
 
-def shape_row(row: frappe._dict, filters: frappe._dict, show_amounts: bool) -> dict:
-	start = getdate(row.period_start)
-	shaped = {
-		"period": stats.period_label(start, filters.period),
-		"period_start": start,
-		"group_value": row.group_key,
-		"group_name": row.group_name if row.group_name != row.group_key else None,
-		"order_count": cint(row.order_count),
-		"qty": flt(row.qty),
-	}
-	if show_amounts:
-		shaped["amount"] = flt(row.amount)
+def shape_rows(rows: list[list], filters: frappe._dict, show_amounts: bool) -> list[dict]:
+	# Tens of thousands of rows over a few hundred periods: each period's label is made once.
+	periods = {}
+	shaped = []
+	for start, group, orders, qty, group_name, *amount in rows:
+		period = periods.get(start)
+		if period is None:
+			day = getdate(start)
+			period = periods[start] = (stats.period_label(day, filters.period), day)
+		row = {
+			"period": period[0],
+			"period_start": period[1],
+			"group_value": group,
+			"group_name": group_name if group_name != group else None,
+			"order_count": int(orders or 0),
+			"qty": float(qty or 0),
+		}
+		if show_amounts:
+			row["amount"] = float(amount[0] or 0)
+		shaped.append(row)
 	return shaped
 
 
