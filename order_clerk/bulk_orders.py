@@ -290,18 +290,25 @@ def insert_rows(docs: list[Document], progress: Callable[[int], None] | None = N
 		placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
 		for start in range(0, len(values), CHUNK_ROWS):
 			chunk = values[start : start + CHUNK_ROWS]
-			frappe.db.sql(
-				f"insert into `tab{doctype}` ({columns}) values " + ", ".join([placeholders] * len(chunk)),
-				[value[field] for value in chunk for field in fields],
-			)
+			try:
+				frappe.db.sql(
+					f"insert into `tab{doctype}` ({columns}) values "
+					+ ", ".join([placeholders] * len(chunk)),
+					[value[field] for value in chunk for field in fields],
+				)
+			except Exception as e:
+				# As db_insert refuses a row whose name is taken.
+				if frappe.db.is_primary_key_violation(e):
+					raise frappe.DuplicateEntryError(doctype, None, e) from e
+				raise
 			written += len(chunk)
 			if progress:
 				progress(written)
 
 
 def upsert_rows(rows: list[Document]):
-	"""Child rows as db_update writes them (a new row inserted, a saved one updated in every
-	column but its name), one statement per table whatever the number of rows."""
+	"""Saved child rows as db_update writes them (updated in every column but the name), one
+	statement per table whatever the number of rows."""
 	by_doctype: dict[str, list[dict]] = {}
 	for row in rows:
 		by_doctype.setdefault(row.doctype, []).append(_row(row))

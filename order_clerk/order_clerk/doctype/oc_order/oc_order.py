@@ -130,7 +130,9 @@ class OCOrder(Document):
 		if kept:
 			removed = removed.where(table.name.notin(kept))
 		removed.run()
-		bulk_orders.upsert_rows(rows)
+		# New rows are inserted (a name already taken is refused, as db_insert refuses it).
+		bulk_orders.upsert_rows([row for row in rows if row.name and not row.is_new()])
+		bulk_orders.insert_rows([row for row in rows if not row.name or row.is_new()])
 
 	def _validate_links(self):
 		# A bulk intake checks its links against the master data it read once for all its
