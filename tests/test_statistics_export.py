@@ -99,3 +99,32 @@ def test_export_needs_the_reports(people):
 		frappe.set_user(people[profile])
 		with pytest.raises(frappe.PermissionError):
 			api.export_statistics(from_date="2025-01-01", to_date="2025-01-31")
+
+
+def workbook_rows(**filters) -> dict:
+	book = export(**filters)
+	return {name: sheet_rows(book[name]) for name in book.sheetnames}
+
+
+@pytest.mark.parametrize("profile", ["clerk", "warehouse", "finance"])
+def test_export_reads_the_rollup_with_the_figures_of_the_lines(sales, people, profile):
+	filters = {
+		"from_date": str(FROM_DATE),
+		"to_date": str(TO_DATE),
+		"period": "Monthly",
+		"group_by": "Customer",
+	}
+	frappe.set_user(people[profile])
+	from_rollup = workbook_rows(**filters)
+	frappe.flags.oc_sales_from_lines = True
+	try:
+		from_lines = workbook_rows(**filters)
+	finally:
+		frappe.flags.oc_sales_from_lines = False
+	assert from_rollup == from_lines
+	assert len(from_rollup["Order Statistics"]) > 3
+	# What it reads is the rollup: a change there alone shows in the workbook.
+	frappe.db.sql(
+		"update `tabOC Sales Rollup` set qty = qty + 1000 where customer = %s", sales.customers["a"]
+	)
+	assert workbook_rows(**filters) != from_rollup
