@@ -179,3 +179,11 @@ def test_the_card_leads_to_the_orders_it_counts():
 		"OC Order.docstatus": ["=", "1"],
 		"OC Order.order_date": ["Timespan", "this month"],
 	}
+
+
+def test_charts_are_drawn_by_name_as_the_desk_asks_for_them(sales):
+	channels = json.dumps(frappe.get_doc("Dashboard Chart", "Orders by Channel").as_dict(), default=str)
+	fresh = approved_sales.get(chart=channels, no_cache=1)
+	# Through Frappe's cache_source, as the chart widget calls it.
+	assert approved_sales.get(chart_name="Orders by Channel") == fresh
+	assert approved_sales.get(chart_name="Orders by Channel", refresh=1) == fresh

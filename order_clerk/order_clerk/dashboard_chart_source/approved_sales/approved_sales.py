@@ -20,5 +20,7 @@ def get(
 	timespan: str | None = None,
 	time_interval: str | None = None,
 	heatmap_year: str | None = None,
+	refresh: int | None = None,
 ) -> dict | None:
+	# `refresh` is read by cache_source: given, the chart is computed anew and cached again.
 	return chart_data(chart_name, chart, no_cache, filters, from_date, to_date, timespan, time_interval)
