@@ -135,7 +135,7 @@ def test_rest_intake_benchmark_prints_its_ratios():
 			for line in printed
 		), (clients, printed)
 	# What the run made is gone, and its clerk holds no API key any more.
-	assert_cleaned_up(findings["token"])
+	assert_cleaned_up(findings["token"], findings["deleted"])
 
 
 def test_load_burst_reports_latency_errors_and_duplicates():
@@ -155,13 +155,16 @@ def test_load_burst_reports_latency_errors_and_duplicates():
 	assert re.fullmatch(
 		r"Load: errors 0; stored 20 orders, duplicates 0, lost 0  (ok|BELOW TARGET)", printed[-1]
 	), printed
-	assert_cleaned_up(figures["token"])
+	assert_cleaned_up(figures["token"], figures["deleted"])
 
 
-def assert_cleaned_up(token: str):
+def assert_cleaned_up(token: str, deleted: list[str]):
 	from order_clerk.scale.intake_bench import BENCH_CLERK, MARK
 
 	frappe.db.rollback()  # read what the run committed
 	assert not frappe.db.exists("OC Order", {"external_ref": ("like", f"BENCH-{token}-%")})
+	assert deleted and not frappe.get_all(
+		"Workflow Action", filters={"reference_doctype": "OC Order", "reference_name": ("in", deleted)}
+	)
 	assert not frappe.db.exists("ToDo", {"description": ("like", f"%{MARK} {token} %")})
 	assert not frappe.db.get_value("User", BENCH_CLERK, "api_key")

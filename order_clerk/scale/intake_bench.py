@@ -157,6 +157,7 @@ class BenchClerk:
 		names = (
 			frappe.qb.from_(order).select(order.name).where(order.external_ref.like(f"BENCH-{self.token}-%"))
 		).run(pluck=True)
+		self.deleted = names
 		for start in range(0, len(names), 1000):
 			chunk = names[start : start + 1000]
 			for child in ("OC Order Item", "OC Order Maker"):
@@ -165,6 +166,16 @@ class BenchClerk:
 					(table.parenttype == "OC Order") & table.parent.isin(chunk)
 				).run()
 			frappe.qb.from_(order).delete().where(order.name.isin(chunk)).run()
+			# And the Workflow Action each order opened.
+			action, role = DocType("Workflow Action"), DocType("Workflow Action Permitted Role")
+			actions = (
+				frappe.qb.from_(action)
+				.select(action.name)
+				.where((action.reference_doctype == "OC Order") & action.reference_name.isin(chunk))
+			).run(pluck=True)
+			if actions:
+				frappe.qb.from_(role).delete().where(role.parent.isin(actions)).run()
+				frappe.qb.from_(action).delete().where(action.name.isin(actions)).run()
 		frappe.qb.from_(todo).delete().where(todo.description.like(f"%{MARK} {self.token} %")).run()
 		frappe.db.set_value("User", BENCH_CLERK, {"api_key": None}, update_modified=False)
 		remove_encrypted_password("User", BENCH_CLERK, "api_secret")
@@ -246,4 +257,5 @@ def run(requests_per_case: int = 100, url: str | None = None, echo=print, worker
 				{"clients": clients, "order_rate": order_rate, "todo_rate": todo_rate, "ratio": ratio,
 				 "errors": todo["errors"] + order["errors"]}
 			)  # fmt: skip
+	findings["deleted"] = bench.deleted
 	return findings

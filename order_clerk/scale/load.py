@@ -54,6 +54,7 @@ def run(orders: int = 2000, clients: int = 20, url: str | None = None, echo=prin
 		"stored": len(made),
 		"missing": missing,
 	}
+	figures["deleted"] = bench.deleted
 	ratio = figures["p99"] / figures["p50"] if figures["p50"] else 0.0
 	verdict = (
 		"ok"
