@@ -21,6 +21,7 @@ the days inside the range.
 
 import datetime
 import json
+from decimal import Decimal
 
 import frappe
 from frappe import _
@@ -75,10 +76,10 @@ class _JsonRows(Term):
 		return f"JSON_ARRAYAGG(JSON_ARRAY({fields}){' ORDER BY ' + order if order else ''})"
 
 
-def fetch_rows(query, names: list[str], order_by: list[str] | None) -> list[list]:
+def fetch_rows(query, names: list[str], order_by: list[str] | None, exact: bool = False) -> list[list]:
 	"""The rows of `query`, whose columns are aliased `names`, as lists in the order of
 	`order_by` (None: as the query reads them, which must then be in order already): dates as ISO
-	strings, figures as floats or ints, names as strings.
+	strings, figures as floats (decimals if `exact`) or ints, names as strings.
 
 	Tens of thousands of rows arrive as one JSON document, decoded in C: field by field, the
 	driver takes longer over them than the database takes to sum them. A document longer than
@@ -91,12 +92,12 @@ def fetch_rows(query, names: list[str], order_by: list[str] | None) -> list[list
 	result = frappe.qb.from_(rows).select(document).run()
 	if result and result[0][0]:
 		try:
-			return json.loads(result[0][0])
+			return json.loads(result[0][0], parse_float=Decimal if exact else float)
 		except ValueError:
 			pass  # cut short at group_concat_max_len
 	# No rows, or too many for one document.
 	if order_by:
-		query = query.orderby(*order_by)
+		query = query.orderby(*(Field(name) for name in order_by))
 	return [list(row) for row in query.run()]
 
 

@@ -12,11 +12,15 @@ rollup, each kind is one query for the whole periods in the middle of the range 
 for a month, read in key order) and one for each edge.
 """
 
+import datetime
+
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder import functions as fn
 from frappe.utils import cint, flt, getdate
+from pypika.terms import Term
+from pypika.utils import format_alias_sql
 
 from order_clerk import sales_statistics as stats
 
@@ -56,17 +60,13 @@ def get_rows(filters: frappe._dict, user: str, show_amounts: bool) -> list[list]
 		in_key_order = whole and sales.one_row_per(filters.group_by)
 		if in_key_order:
 			orders, qty, amount = sales.row_figures()
-			name = fn.NullIf(name_field, "")
-			query = query.select(
-				period, group_field.as_("group_key"), orders.as_("order_count"), qty.as_("qty")
-			)
 		else:
 			orders, qty, amount = sales.order_count(), sales.qty(), sales.amount()
-			name = fn.NullIf(fn.Max(name_field), "")
-			query = query.select(
-				period, group_field.as_("group_key"), orders.as_("order_count"), qty.as_("qty")
-			)
+			name_field = fn.Max(name_field)
 			query = query.groupby(period, group_field)
+		query = query.select(period, group_field.as_("group_key"), orders.as_("order_count"), qty.as_("qty"))
+		# No name where it is the key itself (a customer named by its name), as shape_rows shows it.
+		name = _NameBesides(name_field, group_field)
 		query = query.select(name.as_("group_name"))
 		if show_amounts:
 			query = query.select(amount.as_("amount"))
@@ -75,6 +75,25 @@ def get_rows(filters: frappe._dict, user: str, show_amounts: bool) -> list[list]
 			query, fields, order_by=None if in_key_order else ["period_start", "group_key"]
 		)
 	return rows
+
+
+class _NameBesides(Term):
+	"""The name, or NULL where it is empty or the same text as the key (compared byte for byte,
+	not by the column's case-blind collation)."""
+
+	def __init__(self, name: Term, key: Term):
+		super().__init__()
+		self.name, self.key = name, key
+
+	def nodes_(self):
+		yield self
+		yield from self.name.nodes_()
+		yield from self.key.nodes_()
+
+	def get_sql(self, with_alias: bool = False, **kwargs) -> str:
+		name, key = self.name.get_sql(**kwargs), self.key.get_sql(**kwargs)
+		sql = f"IF(CAST({name} AS BINARY)=CAST({key} AS BINARY),NULL,NULLIF({name},''))"
+		return format_alias_sql(sql, self.alias, **kwargs) if with_alias else sql
 
 
 def _period(sales, filters: frappe._dict, whole: bool):
@@ -92,11 +111,16 @@ def get_period_totals(filters: frappe._dict, user: str, show_amounts: bool) -> l
 	measures = [(sales.order_count(), "order_count"), (sales.qty(), "qty")]
 	if show_amounts:
 		measures.append((sales.amount(), "amount"))
+	names = ["period_start", *(name for _measure, name in measures)]
 	rows = []
 	for query, whole in sales.parts():
 		period = _period(sales, filters, whole)
-		columns = [period, *(measure.as_(name) for measure, name in measures)]
-		rows += query.select(*columns).groupby(period).orderby(period).run(as_dict=True)
+		query = query.select(period, *(measure.as_(name) for measure, name in measures)).groupby(period)
+		# Figures as decimals: the grand totals add them up exactly.
+		for row in stats.fetch_rows(query, names, order_by=["period_start"], exact=True):
+			row = frappe._dict(zip(names, row, strict=True))
+			row.period_start = _date(row.period_start)
+			rows.append(row)
 	# An order falls in exactly one period: the grand totals are the periods' sums.
 	totals = {f"total_{name}": sum(row[name] or 0 for row in rows) for _measure, name in measures}
 	for row in rows:
@@ -114,6 +138,11 @@ def _group_fields(sales, group_by: str, query):
 	return key, user.full_name, query.left_join(user).on(user.name == key)
 
 
+def _date(value) -> datetime.date:
+	# JSON gives ISO dates: parsed directly, not by getdate's general parser.
+	return datetime.date.fromisoformat(value) if isinstance(value, str) else getdate(value)
+
+
 def shape_rows(rows: list[list], filters: frappe._dict, show_amounts: bool) -> list[dict]:
 	# Tens of thousands of rows over a few hundred periods: each period's label is made once.
 	periods = {}
@@ -121,7 +150,7 @@ def shape_rows(rows: list[list], filters: frappe._dict, show_amounts: bool) -> l
 	for start, group, orders, qty, group_name, *amount in rows:
 		period = periods.get(start)
 		if period is None:
-			day = getdate(start)
+			day = _date(start)
 			period = periods[start] = (stats.period_label(day, filters.period), day)
 		row = {
 			"period": period[0],
