@@ -60,8 +60,9 @@ def generate(context, orders, lines, years, seed):
 	"--rest-requests", default=100, show_default=True, help="Requests per REST intake case; 0 skips it."
 )
 @click.option("--url", help="REST intake against this server; by default one is started on 127.0.0.1.")
+@click.option("--reports", default="", help="Only the report cases whose name contains this text.")
 @pass_context
-def benchmark(context, import_lines, repeat, orders, lines, rest_requests, url):
+def benchmark(context, import_lines, repeat, orders, lines, rest_requests, url, reports):
 	frappe = _connect(context)
 	try:
 		from order_clerk.scale import intake_bench
@@ -87,7 +88,7 @@ def benchmark(context, import_lines, repeat, orders, lines, rest_requests, url):
 			except ValueError as e:
 				raise click.UsageError(str(e)) from e
 			last_day = GENERATED_UNTIL
-		run(import_lines=import_lines, repeat=repeat, echo=click.echo, last_day=last_day)
+		run(import_lines=import_lines, repeat=repeat, echo=click.echo, last_day=last_day, reports=reports)
 	finally:
 		frappe.db.rollback()
 		frappe.destroy()
