@@ -36,6 +36,10 @@ BACKGROUND_LINES = 500
 BACKGROUND_BYTES = 5 * 1024 * 1024  # unpacked
 
 PROGRESS_EVERY = 50
+# One progress bar for the whole import: checking the orders fills the first 90 %, writing
+# them in bulk the rest.
+CHECKING_SHARE = 90
+
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 
@@ -145,12 +149,15 @@ def create_orders(groups: list[OrderGroup], reader: WorkbookReader, progress: bo
 				_("Order {0} was refused: {1}").format(group.external_ref, strip_html(str(e))),
 			)
 		if progress and (done % PROGRESS_EVERY == 0 or done == len(groups)):
-			_publish_progress(_("{0} of {1} orders checked").format(done, len(groups)), done, len(groups))
+			_publish_progress(
+				_("{0} of {1} orders checked").format(done, len(groups)), done / len(groups) * CHECKING_SHARE
+			)
 	if not reader.problems:
 		rows = sum(1 + len(doc.get_all_children()) for doc in docs)
 
 		def written(count: int):
-			_publish_progress(_("{0} of {1} rows written").format(count, rows), count, rows)
+			share = CHECKING_SHARE + count / rows * (100 - CHECKING_SHARE)
+			_publish_progress(_("{0} of {1} rows written").format(count, rows), share)
 
 		try:
 			bulk_orders.write(docs, written if progress else None)
@@ -164,8 +171,8 @@ def create_orders(groups: list[OrderGroup], reader: WorkbookReader, progress: bo
 	return [doc.name for doc in docs]
 
 
-def _publish_progress(description: str, done: int, total: int):
-	frappe.publish_progress(done * 100 / total, title=_("Importing Orders"), description=description)
+def _publish_progress(description: str, percent: float):
+	frappe.publish_progress(percent, title=_("Importing Orders"), description=description)
 
 
 def order_payload(group: OrderGroup) -> dict:
