@@ -1,7 +1,6 @@
 """Order capture: customers' own documents read into draft orders (order_clerk.capture)."""
 
 import base64
-import csv
 import io
 import os
 import shutil
@@ -17,6 +16,7 @@ from order_clerk.capture.dates import parse_date
 from order_clerk.capture.extract import extract
 from order_clerk.capture.matching import Masters, match_customer, match_product
 from order_clerk.capture.readers import read_document
+from tests.capture_helpers import bearing_buyer, order_csv
 from tests.utils import unique
 
 # The public corpus lives in the project's shared folder, beside the checkout.
@@ -300,59 +300,24 @@ def test_a_scanned_fax_is_read_by_ocr_and_never_converted_without_a_person():
 
 @pytest.fixture
 def buyer(people):
-	customer = frappe.get_doc(
-		{
-			"doctype": "OC Customer",
-			"customer_name": unique("华联五金"),
-			"contact_person": "周建国",
-			"email": f"{unique('buyer')}@capture.example.com",
-			"delivery_address": "安徽省合肥市包河区繁华大道1208号",
-			"payment_terms": "月结30天",
-		}
-	).insert()
-	product = frappe.get_doc(
-		{
-			"doctype": "OC Product",
-			"product_code": unique("CAP"),
-			"product_name": "圆锥滚子轴承",
-			"specification": unique("Z") + " 30×62×17.25",
-			"uom": "套",
-			"standard_rate": 18.6,
-		}
-	).insert()
+	customer, product = bearing_buyer("capture.example.com")
 	frappe.set_user(people.clerk)
 	return customer, product
-
-
-def _csv(po: str, code: str, qty: int, rate: float) -> bytes:
-	buffer = io.StringIO()
-	writer = csv.writer(buffer)
-	writer.writerows(
-		[
-			["订单号", po],
-			["交货日期", "2030-12-20"],
-			[],
-			["物料编码", "品名", "数量", "单位", "单价", "金额"],
-			[code, "圆锥滚子轴承", qty, "套", rate, f"{qty * rate:.2f}"],
-			["合计", "", "", "", "", f"{qty * rate:.2f}"],
-		]
-	)
-	return buffer.getvalue().encode("gb18030")
 
 
 def test_a_clear_document_becomes_a_draft_order_in_review(buyer):
 	customer, product = buyer
 	po = unique("PO")
-	intake = service.receive(_csv(po, product.name, 50, 18.6), "po.csv", "Email", customer.email)
+	intake = service.receive(order_csv(po, product.name, 50, 18.6), "po.csv", "Email", customer.email)
 	assert intake.status == "Converted", intake.problems
 	order = frappe.get_doc("OC Order", intake.order)
 	assert (order.customer, order.external_ref, order.workflow_state) == (customer.name, po, "Pending Review")
 	assert [(row.product, row.qty, row.rate) for row in order.items] == [(product.name, 50, 18.6)]
 	assert order.original_order
 	# The same document again changes nothing; with other quantities it is a revision.
-	again = service.receive(_csv(po, product.name, 50, 18.6), "po.csv", "Email", customer.email)
+	again = service.receive(order_csv(po, product.name, 50, 18.6), "po.csv", "Email", customer.email)
 	assert (again.status, again.duplicate_of, again.order) == ("Duplicate", intake.name, order.name)
-	revised = service.receive(_csv(po, product.name, 80, 18.6), "po.csv", "Email", customer.email)
+	revised = service.receive(order_csv(po, product.name, 80, 18.6), "po.csv", "Email", customer.email)
 	assert (revised.status, revised.duplicate_of, revised.order) == ("Revision", intake.name, None)
 	assert frappe.db.count("OC Order", {"external_ref": po}) == 1
 
@@ -360,7 +325,7 @@ def test_a_clear_document_becomes_a_draft_order_in_review(buyer):
 def test_an_unknown_sender_waits_for_a_person_and_nothing_is_ordered(buyer):
 	_customer, product = buyer
 	po = unique("PO")
-	intake = service.receive(_csv(po, product.name, 5, 18.6), "po.csv", "Email", "x@nobody.example.com")
+	intake = service.receive(order_csv(po, product.name, 5, 18.6), "po.csv", "Email", "x@nobody.example.com")
 	assert intake.status == "Needs Attention" and not intake.order
 	assert not frappe.db.exists("OC Order", {"external_ref": po})
 
@@ -388,7 +353,7 @@ def test_integrators_push_documents_over_rest_and_bad_input_is_a_clear_error(buy
 	_customer, product = buyer
 	frappe.db.commit()  # the server sees committed data only
 	method = "/api/method/order_clerk.order_clerk.doctype.oc_intake.oc_intake.receive_document"
-	content = base64.b64encode(_csv(unique("PO"), product.name, 3, 18.6)).decode()
+	content = base64.b64encode(order_csv(unique("PO"), product.name, 3, 18.6)).decode()
 	pushed = rest_users["integrator"].post(
 		method, {"filename": "po.csv", "content": content, "channel": "Fax", "sender": "0000-000"}
 	)

@@ -7,11 +7,9 @@ with unique names, and the Email Account is switched off at the end.
 """
 
 import base64
-import csv
 import email
 import email.utils
 import imaplib
-import io
 import os
 import re
 import socket
@@ -29,6 +27,7 @@ from frappe.utils import convert_utc_to_system_timezone, get_datetime
 from order_clerk.capture import replies, service
 from order_clerk.exceptions import CannotAnswerSenderError, SenderAlreadyAnsweredError
 from order_clerk.order_clerk.doctype.oc_intake import oc_intake
+from tests.capture_helpers import bearing_buyer, order_csv
 from tests.test_background import own_queues, run_worker
 from tests.utils import unique
 
@@ -151,44 +150,7 @@ def orders_mailbox(imap_server):
 @pytest.fixture
 def buyer(people):
 	frappe.set_user("Administrator")
-	customer = frappe.get_doc(
-		{
-			"doctype": "OC Customer",
-			"customer_name": unique("华联五金"),
-			"contact_person": "周建国",
-			"email": f"{unique('buyer').lower()}@hlwj.example.com",
-			"delivery_address": "安徽省合肥市包河区繁华大道1208号",
-			"payment_terms": "月结30天",
-		}
-	).insert()
-	product = frappe.get_doc(
-		{
-			"doctype": "OC Product",
-			"product_code": unique("CAP"),
-			"product_name": "圆锥滚子轴承",
-			"specification": unique("Z") + " 30×62×17.25",
-			"uom": "套",
-			"standard_rate": 18.6,
-		}
-	).insert()
-	return customer, product
-
-
-def order_csv(po: str, code: str, qty: int, rate: float) -> bytes:
-	"""A customer's CSV export, GBK-encoded, as their system writes it."""
-	buffer = io.StringIO()
-	writer = csv.writer(buffer)
-	writer.writerows(
-		[
-			["订单号", po],
-			["交货日期", "2030-12-20"],
-			[],
-			["物料编码", "品名", "数量", "单位", "单价", "金额"],
-			[code, "圆锥滚子轴承", qty, "套", rate, f"{qty * rate:.2f}"],
-			["合计", "", "", "", "", f"{qty * rate:.2f}"],
-		]
-	)
-	return buffer.getvalue().encode("gb18030")
+	return bearing_buyer("hlwj.example.com")
 
 
 def mail(sender: str, to: str, subject: str, body: str, sent, attachments=()) -> EmailMessage:

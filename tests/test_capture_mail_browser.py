@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from order_clerk.capture import service
+from tests.capture_helpers import bearing_buyer, order_csv
 from tests.desk import screenshot_dir
-from tests.test_capture_mail import order_csv
 from tests.utils import unique
 
 
@@ -19,26 +19,7 @@ from tests.utils import unique
 def intakes(desk_users):
 	"""An intake waiting for a person and one converted to an order, of one customer; committed."""
 	frappe.set_user("Administrator")
-	customer = frappe.get_doc(
-		{
-			"doctype": "OC Customer",
-			"customer_name": unique("华联五金"),
-			"contact_person": "周建国",
-			"email": f"{unique('buyer').lower()}@hlwj.example.com",
-			"delivery_address": "安徽省合肥市包河区繁华大道1208号",
-			"payment_terms": "月结30天",
-		}
-	).insert()
-	product = frappe.get_doc(
-		{
-			"doctype": "OC Product",
-			"product_code": unique("CAP"),
-			"product_name": "圆锥滚子轴承",
-			"specification": unique("Z") + " 30×62×17.25",
-			"uom": "套",
-			"standard_rate": 18.6,
-		}
-	).insert()
+	customer, product = bearing_buyer("hlwj.example.com")
 	frappe.set_user(desk_users.users["zh", "clerk"])
 	text = f"您好，请送以下货物：\n1. 料号XK-77 圆锥滚子轴承 二十套\n2. 圆锥滚子轴承 {product.specification} 十套，单价18.6元\n"
 	waiting = service.receive(text.encode(), "订单.txt", "Email", customer.email)

@@ -7,53 +7,38 @@ import pytest
 from playwright.sync_api import expect
 
 from order_clerk.capture import service
+from tests.capture_helpers import lines_csv, revising_shop
 from tests.desk import screenshot_dir
 from tests.utils import unique
 
 MARKUP = "<b>加急</b>"
 
 
-def _csv(po: str, lines, date: str | None) -> bytes:
-	rows = [f"订单号,{po}"] + ([f"交货日期,{date}"] if date else []) + ["", "物料编码,品名,数量,单价,金额"]
-	rows += [f"{code},{name},{qty},{rate},{qty * rate:.2f}" for code, name, qty, rate in lines]
-	return "\n".join(rows).encode("gb18030")
-
-
 @pytest.fixture
 def revision(desk_users):
 	"""A draft order the clerk converted, and the customer's revision of it, read; committed."""
-	customer = frappe.get_doc(
-		{
-			"doctype": "OC Customer",
-			"customer_name": unique("恒通机电"),
-			"contact_person": "陈立",
-			"email": f"{unique('buyer')}@revision-browser.example.com",
-			"delivery_address": "江苏省苏州市工业园区星湖街328号",
-			"payment_terms": "月结60天",
-		}
-	).insert()
-	products = [
-		frappe.get_doc(
-			{
-				"doctype": "OC Product",
-				"product_code": unique("RB"),
-				"product_name": name,
-				"specification": unique("K") + " " + spec,
-				"uom": "个",
-				"standard_rate": rate,
-			}
-		).insert()
-		for name, spec, rate in (("调心球轴承", "35×72×17", 20), ("平垫圈", "M12 GB/T97.1", 0.1))
-	]
+	customer, products = revising_shop(
+		"revision-browser.example.com",
+		"RB",
+		(("调心球轴承", "35×72×17", 20), ("平垫圈", "M12 GB/T97.1", 0.1)),
+	)
 	bearing, washer = ((p.name, p.product_name) for p in products)
 	po = unique("PO")
 	frappe.set_user(desk_users.users["en", "clerk"])
 	first = service.receive(
-		_csv(po, [(*bearing, 50, 20), (*washer, 1000, 0.1)], None), "po.csv", "Email", customer.email
+		lines_csv(po, [(*bearing, 50, 20), (*washer, 1000, 0.1)], None, total=False),
+		"po.csv",
+		"Email",
+		customer.email,
 	)
 	order = service.convert_intake(first, {"delivery_date": "2030-12-20"})
 	revised = service.receive(
-		_csv(po, [(*bearing, 80, 20), (washer[0], f"{washer[1]} {MARKUP}", 1000, 0.1)], "2030-12-20"),
+		lines_csv(
+			po,
+			[(*bearing, 80, 20), (washer[0], f"{washer[1]} {MARKUP}", 1000, 0.1)],
+			"2030-12-20",
+			total=False,
+		),
 		"po.csv",
 		"Email",
 		customer.email,

@@ -13,6 +13,7 @@ from order_clerk.capture import service
 from order_clerk.capture.revisions import apply_revision
 from order_clerk.exceptions import FrozenOrderError
 from order_clerk.order_clerk.doctype.oc_intake.oc_intake import get_review
+from tests.capture_helpers import lines_csv, revising_shop
 from tests.utils import act, unique
 
 
@@ -20,42 +21,17 @@ from tests.utils import act, unique
 def shop(people):
 	"""A customer who orders by e-mail and three of our products."""
 	frappe.set_user("Administrator")
-	customer = frappe.get_doc(
-		{
-			"doctype": "OC Customer",
-			"customer_name": unique("恒通机电"),
-			"contact_person": "陈立",
-			"email": f"{unique('buyer')}@revise.example.com",
-			"delivery_address": "江苏省苏州市工业园区星湖街328号",
-			"payment_terms": "月结60天",
-		}
-	).insert()
-	products = [
-		frappe.get_doc(
-			{
-				"doctype": "OC Product",
-				"product_code": unique("REV"),
-				"product_name": name,
-				"specification": unique("K") + " " + spec,
-				"uom": "个",
-				"standard_rate": rate,
-			}
-		).insert()
-		for name, spec, rate in (
-			("调心球轴承", "35×72×17", 20),
-			("平垫圈", "M12 GB/T97.1", 0.1),
-			("弹簧垫圈", "M12 GB/T93", 0.08),
-		)
-	]
+	customer, products = revising_shop(
+		"revise.example.com",
+		"REV",
+		(("调心球轴承", "35×72×17", 20), ("平垫圈", "M12 GB/T97.1", 0.1), ("弹簧垫圈", "M12 GB/T93", 0.08)),
+	)
 	frappe.set_user(people.clerk)
 	return customer, products
 
 
 def _csv(po: str, lines, date: str | None = "2030-12-20") -> bytes:
-	rows = [f"订单号,{po}"] + ([f"交货日期,{date}"] if date else []) + ["", "物料编码,品名,数量,单价,金额"]
-	rows += [f"{p.name},{p.product_name},{qty},{rate},{qty * rate:.2f}" for p, qty, rate in lines]
-	rows.append(f"合计,,,,{sum(qty * rate for _p, qty, rate in lines):.2f}")
-	return "\n".join(rows).encode("gb18030")
+	return lines_csv(po, [(p.name, p.product_name, qty, rate) for p, qty, rate in lines], date)
 
 
 def _draft(shop, po: str, lines) -> "frappe.model.document.Document":
