@@ -22,6 +22,7 @@ the days inside the range.
 import datetime
 import json
 from decimal import Decimal
+from typing import NamedTuple
 
 import frappe
 from frappe import _
@@ -216,9 +217,9 @@ class SalesQuery:
 		}
 		self.uom = item.uom
 
-	def parts(self) -> list[tuple]:
-		"""(query, whole) as RollupQuery.parts: one query, grouped by period."""
-		return [(self.query, False)]
+	def parts(self) -> list["Part"]:
+		"""As RollupQuery.parts: one query, grouped by period."""
+		return [Part(self.query, False, None)]
 
 	def one_row_per(self, group_by: str) -> bool:
 		return False
@@ -231,6 +232,14 @@ class SalesQuery:
 
 	def amount(self) -> Term:
 		return fn.Sum(self.item.amount if self.with_items else self.order.grand_total)
+
+
+class Part(NamedTuple):
+	"""Rows of a report's range read by one query (RollupQuery.parts)."""
+
+	query: object
+	whole: bool
+	period: datetime.date | None
 
 
 class RollupNotApplicable(Exception):
@@ -316,21 +325,52 @@ class RollupQuery:
 			Criterion.any((rollup.span == span) & rollup.day[first:last] for span, first, last in pieces)
 		)
 
-	def parts(self) -> list[tuple]:
-		"""The query as (query, whole), in date order: `whole` where each row spans exactly one of
-		the report's periods (months read for Monthly), whose start is then its `day` and
-		whose rows follow the rollup's key order; the pieces at the edges otherwise."""
+	def parts(self) -> list["Part"]:
+		"""The query in parts, in date order: `whole` where each row spans exactly one of the
+		report's periods (months read for Monthly), whose start is then its `day` and whose rows
+		follow the rollup's key order; the pieces at the edges otherwise, with the `period` they
+		all fall in where there is one."""
 		if not self.pieces:
-			return [(self.query, False)]
+			return [Part(self.query, False, None)]
 		whole_span = _PERIOD_SPAN.get(self.period)
 		runs = []
-		for piece in self.pieces:
+		for piece in self._by_period(self.pieces) if whole_span else self.pieces:
 			whole = piece[0] == whole_span
-			if runs and runs[-1][1] == whole:
+			# Whole periods read together; the days at each edge by the period they fall in.
+			key = (whole, None if whole or not whole_span else period_of(piece[1], self.period))
+			if runs and runs[-1][1] == key:
 				runs[-1][0].append(piece)
 			else:
-				runs.append(([piece], whole))
-		return [(self._of(pieces), whole) for pieces, whole in runs]
+				runs.append(([piece], key))
+		return [Part(self._of(pieces), key[0], self._one_period(pieces)) for pieces, key in runs]
+
+	def _by_period(self, pieces: list[tuple]) -> list[tuple]:
+		"""`pieces` with runs of days or weeks cut where a period of the report starts (a run of
+		whole periods is left whole)."""
+		cut = []
+		for span, first, last in pieces:
+			if span == _PERIOD_SPAN[self.period]:
+				cut.append((span, first, last))
+				continue
+			day = first
+			while day <= last:
+				if (
+					cut
+					and cut[-1][0] == span
+					and period_of(cut[-1][1], self.period) == period_of(day, self.period)
+				):
+					cut[-1] = (span, cut[-1][1], day)
+				else:
+					cut.append((span, day, day))
+				day = sales_rollup.span_end(day, span) + datetime.timedelta(days=1)
+		return cut
+
+	def _one_period(self, pieces: list[tuple]) -> datetime.date | None:
+		if not self.period:
+			return None
+		first = period_of(pieces[0][1], self.period)
+		last_day = sales_rollup.span_end(pieces[-1][2], pieces[-1][0])
+		return first if period_of(last_day, self.period) == first else None
 
 	def one_row_per(self, group_by: str) -> bool:
 		"""Whether each row of a period is one group of `group_by`: its figures need no sums."""

@@ -19,7 +19,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder import functions as fn
 from frappe.utils import cint, flt, getdate
-from pypika.terms import Term
+from pypika.terms import Term, ValueWrapper
 from pypika.utils import format_alias_sql
 
 from order_clerk import sales_statistics as stats
@@ -52,7 +52,7 @@ def get_rows(filters: frappe._dict, user: str, show_amounts: bool) -> list[list]
 		filters, user, with_items=filters.group_by == stats.PRODUCT, group_by=filters.group_by
 	)
 	rows = []
-	for query, whole in sales.parts():
+	for query, whole, one_period in sales.parts():
 		group_field, name_field, query = _group_fields(sales, filters.group_by, query)
 		period = _period(sales, filters, whole)
 		# A month's row of a customer is the month's figures of the customer: read in the order
@@ -60,13 +60,19 @@ def get_rows(filters: frappe._dict, user: str, show_amounts: bool) -> list[list]
 		in_key_order = whole and sales.one_row_per(filters.group_by)
 		if in_key_order:
 			orders, qty, amount = sales.row_figures()
+			# No name where it is the key itself (a customer named by its name): shape_rows
+			# shows none there, and tens of thousands of rows come shorter.
+			name = _NameBesides(name_field, group_field)
 		else:
 			orders, qty, amount = sales.order_count(), sales.qty(), sales.amount()
-			name_field = fn.Max(name_field)
-			query = query.groupby(period, group_field)
+			name = fn.NullIf(fn.Max(name_field), "")
+			if one_period:
+				# The days at an edge of the range, all in one period: grouped by the group alone.
+				period = ValueWrapper(one_period.isoformat()).as_("period_start")
+				query = query.groupby(group_field)
+			else:
+				query = query.groupby(period, group_field)
 		query = query.select(period, group_field.as_("group_key"), orders.as_("order_count"), qty.as_("qty"))
-		# No name where it is the key itself (a customer named by its name), as shape_rows shows it.
-		name = _NameBesides(name_field, group_field)
 		query = query.select(name.as_("group_name"))
 		if show_amounts:
 			query = query.select(amount.as_("amount"))
@@ -113,7 +119,7 @@ def get_period_totals(filters: frappe._dict, user: str, show_amounts: bool) -> l
 		measures.append((sales.amount(), "amount"))
 	names = ["period_start", *(name for _measure, name in measures)]
 	rows = []
-	for query, whole in sales.parts():
+	for query, whole, _one_period in sales.parts():
 		period = _period(sales, filters, whole)
 		query = query.select(period, *(measure.as_(name) for measure, name in measures)).groupby(period)
 		# Figures as decimals: the grand totals add them up exactly.
