@@ -1280,6 +1280,19 @@ METHODS = {
 		frozenset(),
 		lambda w: {"file_url": w.public_file},
 	),
+	# The sales card and charts: whoever reads orders, in their own scope; the warehouse no amount.
+	"order_clerk.sales_dashboard.sales_amount": (
+		"GET",
+		frozenset({"clerk", "reviewer", "finance", "clerk_reviewer", "integrator"}),
+		frozenset({"warehouse"}),
+		lambda w: {"filters": "[]"},
+	),
+	"order_clerk.order_clerk.dashboard_chart_source.approved_sales.approved_sales.get": (
+		"GET",
+		frozenset({"clerk", "reviewer", "finance", "clerk_reviewer", "integrator"}),
+		frozenset({"warehouse"}),
+		lambda w: {"chart_name": "Monthly Sales", "refresh": 1},
+	),
 	"order_clerk.api.export_statistics": (
 		"GET",
 		frozenset({"clerk", "reviewer", "finance", "clerk_reviewer", "warehouse"}),
