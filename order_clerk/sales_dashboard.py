@@ -22,6 +22,7 @@ from frappe.utils.dateutils import get_from_date_from_timespan, get_period, get_
 
 from order_clerk import sales_statistics as stats
 from order_clerk.permissions import can_read_amounts
+from order_clerk.sales_rollup_query import RollupNotApplicable, RollupQuery
 
 ORDER = "OC Order"
 # The dimensions the rollup holds, as order fields.
@@ -67,7 +68,7 @@ def _date_range(operator: str, value) -> tuple | None:
 
 
 def rollup_query(filters, user: str, amounts: bool, group_by: str | None = None, period: str | None = None):
-	"""The rollup's rows for `filters` (sales_statistics.RollupQuery), each inside one `period`,
+	"""The rollup's rows for `filters` (sales_rollup_query.RollupQuery), each inside one `period`,
 	or None where the orders must be read instead."""
 	if stats.user_permission_doctypes(user) or (amounts and not can_read_amounts(user)):
 		return None
@@ -76,8 +77,8 @@ def rollup_query(filters, user: str, amounts: bool, group_by: str | None = None,
 		return None
 	try:
 		report_filters.update(group_by=group_by, period=period)
-		return stats.RollupQuery(report_filters, user, with_items=False)
-	except stats.RollupNotApplicable:
+		return RollupQuery(report_filters, user, with_items=False)
+	except RollupNotApplicable:
 		return None
 
 

@@ -11,7 +11,7 @@ so a report over two years reads 24 monthly rows where it would read 730 daily o
 grains, whose rows hardly merge over longer spans, by day only. Week and month rows are the sums
 of the day rows they span. The sales reports read the smallest grain that holds every dimension
 they filter or group by, from the longest spans that fit their range and periods
-(order_clerk.sales_statistics.RollupQuery, `cover` below).
+(order_clerk.sales_rollup_query.RollupQuery, `cover` below).
 
 Kept exact in the transaction that changes an order (hooks.py doc_events): approval (on_submit)
 adds the order, cancellation (on_cancel) subtracts it, an amendment is a cancellation and a
