@@ -40,6 +40,50 @@ def load_layouts() -> dict[str, dict[str, str]]:
 	return layouts
 
 
+def layout_of(customer: str | None) -> dict[str, str]:
+	"""One customer's layout: normalised heading -> column role."""
+	if not customer:
+		return {}
+	return {
+		normalize(row.header_text): ROLE_OF[row.column]
+		for row in frappe.get_all(
+			"OC Customer Layout", filters={"customer": customer}, fields=["header_text", "column"]
+		)
+		if row.column in ROLE_OF
+	}
+
+
+def keep_mapping(intake, customer: str, columns: dict[str, str]) -> None:
+	"""Keep the meaning the clerk gave each heading (heading -> OC Customer Layout column) for the
+	customer, learned from `intake`: it replaces what the heading meant before."""
+	known = {
+		normalize(row.header_text): row.name
+		for row in frappe.get_all(
+			"OC Customer Layout", filters={"customer": customer}, fields=["name", "header_text"]
+		)
+	}
+	for text, column in columns.items():
+		name = known.get(normalize(text))
+		if name:
+			layout = frappe.get_doc("OC Customer Layout", name)
+			layout.update({"column": column, "learned_from": intake.name})
+			layout.save(ignore_permissions=True)
+			continue
+		known[normalize(text)] = (
+			frappe.get_doc(
+				{
+					"doctype": "OC Customer Layout",
+					"customer": customer,
+					"header_text": text,
+					"column": column,
+					"learned_from": intake.name,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+
+
 def learn(intake, customer: str | None, lines: list[dict], pages, masters) -> list[str]:
 	"""Remember the headings of `customer`'s sheet whose meaning the confirmed `lines` prove and
 	the reader did not know. Returns the headings learned."""
