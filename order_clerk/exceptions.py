@@ -184,3 +184,22 @@ class SenderAlreadyAnsweredError(frappe.DuplicateEntryError):
 
 class CannotAnswerSenderError(frappe.ValidationError):
 	"""No reply can go to an intake's sender: no address, no order yet, or no outgoing email."""
+
+
+# Order capture: the clerk's mapping of a customer's columns
+
+
+class ColumnMappingError(frappe.ValidationError):
+	"""A column mapping that cannot be kept: an unknown meaning or heading, two columns with one
+	meaning, an intake without a known customer, or one that is closed."""
+
+
+class IntakeAlreadyDecidedError(frappe.ValidationError):
+	"""An intake that is converted, a duplicate or rejected: the sender's reply changes nothing on it
+	(HTTP 409)."""
+
+	http_status_code = 409
+
+
+class NoReplyToReadError(frappe.ValidationError):
+	"""No reply of the sender to read: none in the intake's thread, or an intake that asks nothing."""

@@ -1,14 +1,15 @@
 """What the intake's review screen shows beside the extracted order: the original as the readers
 saw it, the confidence below which a value is for a person to check, and what the user may do.
 
-The screen highlights and sends corrections; deciding stays with the service.
+The screen highlights and sends corrections; deciding stays with the service. The columns of a
+sheet, as the reader understood them, come from order_clerk.capture.columns.
 """
 
 import frappe
 from frappe import _
 
-from order_clerk.capture import replies, revisions, service
-from order_clerk.capture.readers import extension_of
+from order_clerk.capture import columns, replies, revisions, service
+from order_clerk.capture.readers import Cell, extension_of
 from order_clerk.roles import ORDER_CLERK
 
 # Shown by the browser itself; everything the readers read is shown as they saw it.
@@ -21,14 +22,26 @@ CACHE_SECONDS = 3600
 
 
 def review_screen(intake) -> dict:
+	shown = original(intake)
+	column_view = columns.view(intake, tables_of(shown))
+	allowed = actions(intake)
+	if column_view and not column_view["refusal"] and columns.may_map(intake):
+		allowed.append("map_columns")
 	return {
 		"threshold": service.TOUCHLESS_CONFIDENCE,
 		"labels": service.fact_labels(),
 		"facts": list(service.HEADER_FACTS),
-		"original": original(intake),
-		"actions": actions(intake),
+		"original": {key: value for key, value in shown.items() if key != "tables"},
+		"columns": column_view,
+		"actions": allowed,
 		"revision": revisions.view(intake),
 	}
+
+
+def tables_of(shown: dict) -> list[list[list[Cell]]]:
+	return [
+		[[Cell(text, where) for text, where in row] for row in table] for table in shown.get("tables") or []
+	]
 
 
 def actions(intake) -> list[str]:
@@ -63,18 +76,22 @@ def original(intake) -> dict:
 			},
 			"file_name",
 		)
+		seen = seen_in(intake, intake.source_file) if kind_of(file_name) == "text" else {}
 		return {
 			"url": intake.source_file,
 			"file_name": file_name or intake.source_file,
 			"kind": kind_of(file_name),
-			"pages": pages_seen(intake, intake.source_file) if kind_of(file_name) == "text" else [],
+			"pages": seen.get("pages") or [],
+			"tables": seen.get("tables") or [],
 		}
 	if intake.communication:
+		seen = seen_in(intake, intake.communication)
 		return {
 			"url": None,
 			"file_name": intake.subject or intake.communication,
 			"kind": "text",
-			"pages": pages_seen(intake, intake.communication),
+			"pages": seen["pages"],
+			"tables": seen["tables"],
 		}
 	return {"url": None, "file_name": None, "kind": None, "pages": []}
 
@@ -91,17 +108,25 @@ def kind_of(file_name: str | None) -> str:
 	return "file"
 
 
-def pages_seen(intake, source: str) -> list[dict]:
-	key = f"oc_intake_original::{source}"
-	pages = frappe.cache.get_value(key)
-	if pages is None:
+def seen_in(intake, source: str) -> dict:
+	"""The document as the readers saw it: its pages to show, and its sheets' tables (for the columns)."""
+	key = f"oc_intake_seen::{source}"
+	seen = frappe.cache.get_value(key)
+	if seen is None:
 		try:
-			pages = [page_view(page) for page in service.read_pages(intake)]
+			pages = service.read_pages(intake)
 		except frappe.ValidationError:
 			frappe.clear_last_message()
 			pages = []
-		frappe.cache.set_value(key, pages, expires_in_sec=CACHE_SECONDS)
-	return pages
+		seen = {
+			"pages": [page_view(page) for page in pages],
+			"tables": [
+				[[[cell.text, cell.where] for cell in row] for row in table]
+				for table in columns.sheet_tables(pages)
+			],
+		}
+		frappe.cache.set_value(key, seen, expires_in_sec=CACHE_SECONDS)
+	return seen
 
 
 def page_view(page) -> dict:
