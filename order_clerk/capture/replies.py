@@ -13,6 +13,7 @@ from frappe import _
 from frappe.translate import print_language
 from frappe.utils import cint, now_datetime, strip_html, validate_email_address
 
+from order_clerk import review
 from order_clerk.capture import service
 from order_clerk.capture.mailbox import orders_email_account
 from order_clerk.exceptions import CannotAnswerSenderError, SenderAlreadyAnsweredError
@@ -126,6 +127,23 @@ def acknowledge(intake) -> str:
 			"order_clerk/templates/emails/intake_acknowledgement.html",
 			{"doc": order, "received_on": intake.received_on},
 		)
+	return answer_once(intake, order, subject, message)
+
+
+def acknowledge_in_review(intake) -> str:
+	"""Answer the sender of an order the system sent to review with the order's own
+	acknowledgement (as an order acknowledges its customer on going to review), in their thread."""
+	from order_clerk.order_clerk.doctype.oc_order.intake import acknowledgement
+
+	order = frappe.get_doc("OC Order", intake.order)
+	with print_language(reply_language(intake)):
+		title, message = acknowledgement(order, intake.received_on)
+		subject = reply_subject(intake, title)
+	return answer_once(intake, order, subject, message)
+
+
+def answer_once(intake, order, subject: str, message: str) -> str:
+	"""Queue the answer and record it on the intake and its order: neither answers again."""
 	name = queue_reply(intake, subject, message, link_order=order.name)
 	now = now_datetime()
 	intake.db_set("acknowledged_on", now, update_modified=False)
@@ -135,17 +153,34 @@ def acknowledge(intake) -> str:
 	return name
 
 
+def went_to_review_untouched(order) -> bool:
+	"""Touchless: the system made the order and sent it to review; a clerk's conversion is a draft."""
+	return order.workflow_state == review.PENDING_REVIEW
+
+
 def after_conversion(intake) -> None:
-	"""When OC Settings says so, answer the sender as soon as the intake becomes an order."""
-	if intake.acknowledged_on or not cint(frappe.db.get_single_value("OC Settings", "acknowledge_intakes")):
+	"""Answer the sender once, in their thread, as soon as the intake becomes an order: an order the
+	system sent to review with the order's own acknowledgement (when OC Settings asks for it or for
+	an answer on conversion), a draft the clerk made with the intake's summary (when OC Settings
+	says "Answer the Sender When an Intake Becomes an Order")."""
+	if (
+		intake.acknowledged_on
+		or not intake.order
+		or not validate_email_address((intake.sender or "").strip())
+	):
 		return
-	if not intake.order or not validate_email_address((intake.sender or "").strip()):
-		return
-	if frappe.db.get_value("OC Order", intake.order, "acknowledged_on"):
+	order = frappe.get_doc("OC Order", intake.order)
+	if order.acknowledged_on:
 		return  # answered when it went to review
-	if not has_outgoing_email():
-		return
-	acknowledge(intake)
+	settings = frappe.db.get_single_value
+	on_conversion = cint(settings("OC Settings", "acknowledge_intakes"))
+	if went_to_review_untouched(order):
+		wanted = on_conversion or cint(settings("OC Settings", "send_acknowledgement"))
+		answer = acknowledge_in_review
+	else:
+		wanted, answer = on_conversion, acknowledge
+	if wanted and has_outgoing_email():
+		answer(intake)
 
 
 # clarification

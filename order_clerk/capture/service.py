@@ -116,13 +116,17 @@ def fingerprint(values: dict) -> str:
 def process_intake(intake) -> None:
 	pages = read_pages(intake)
 	result: Extraction = extract(pages, load_masters(), intake.sender or "", getdate(intake.received_on))
-	data = result.as_dict()
+	decide(intake, result.as_dict())
+
+
+def decide(intake, data: dict) -> None:
+	"""A reading decides the intake: fresh, or completed by the sender's reply (capture.sender_reply)."""
 	intake.extraction = json.dumps(data, ensure_ascii=False, indent=1, default=str)
-	intake.customer = result.customer.value
-	intake.customer_po = result.customer_po.value
+	intake.customer = data["customer"]["value"]
+	intake.customer_po = data["customer_po"]["value"]
 	scores = confidences(data)
-	intake.confidence = round(100 * min(scores), 1) if result.lines else 0
-	problems = list(result.problems)
+	intake.confidence = round(100 * min(scores), 1) if data["lines"] else 0
+	problems = list(data["problems"])
 	labels = fact_labels()
 	for fieldname in HEADER_FACTS:
 		if (data[fieldname]["confidence"] or 0) < TOUCHLESS_CONFIDENCE:
@@ -139,7 +143,12 @@ def process_intake(intake) -> None:
 			revisions.record(intake)
 		intake.save(ignore_permissions=True)
 		return
-	if result.customer.value and result.lines and not result.problems and min(scores) >= TOUCHLESS_CONFIDENCE:
+	if (
+		data["customer"]["value"]
+		and data["lines"]
+		and not data["problems"]
+		and min(scores) >= TOUCHLESS_CONFIDENCE
+	):
 		intake.status = "Parsed"
 		intake.save(ignore_permissions=True)
 		make_order(intake, order_values(data), submit_for_review=True)
@@ -191,6 +200,8 @@ def make_order(intake, values: dict, submit_for_review: bool) -> str:
 				],
 			}
 		)
+		# Its sender is answered in their own thread once the intake is converted (capture.replies).
+		order.flags.from_intake = intake.name
 		order.insert()
 		if intake.source_file:
 			original = frappe.get_doc(

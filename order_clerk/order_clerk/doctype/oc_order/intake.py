@@ -350,13 +350,19 @@ def intake_key_of(doc) -> str | None:
 	return f"{doc.channel}:{ref}" if ref and doc.channel else None
 
 
-def queue_acknowledgement(doc) -> bool:
-	"""Acknowledge receipt to the customer; False when the site cannot send email."""
+def acknowledgement(doc, received_on=None) -> tuple[str, str]:
+	"""The order's acknowledgement of receipt to its customer: its subject and message."""
 	from order_clerk.portal import order_url
 
 	subject = _("We have received your order {0}").format(doc.customer_po or doc.external_ref or doc.name)
 	message = frappe.render_template(
 		"order_clerk/templates/emails/order_acknowledgement.html",
-		{"doc": doc, "received_on": now_datetime(), "portal_url": order_url(doc)},
+		{"doc": doc, "received_on": received_on or now_datetime(), "portal_url": order_url(doc)},
 	)
+	return subject, message
+
+
+def queue_acknowledgement(doc) -> bool:
+	"""Acknowledge receipt to the customer; False when the site cannot send email."""
+	subject, message = acknowledgement(doc)
 	return email_customer(doc, doc.contact_email, subject, message)

@@ -319,6 +319,8 @@ class OCOrder(Document):
 	def send_acknowledgement(self):
 		if self.acknowledged_on or not self.contact_email:
 			return
+		if self.flags.from_intake:
+			return  # the intake answers its sender, in their thread (order_clerk.capture.replies)
 		if not cint(frappe.db.get_single_value("OC Settings", "send_acknowledgement")):
 			return
 		if intake.queue_acknowledgement(self):
