@@ -4,6 +4,7 @@ import csv
 import io
 
 import frappe
+import openpyxl
 
 from tests.utils import unique
 
@@ -79,3 +80,24 @@ def lines_csv(po: str, lines, date: str | None = "2030-12-20", total: bool = Tru
 	if total:
 		rows.append(f"合计,,,,{sum(qty * rate for _code, _name, qty, rate in lines):.2f}")
 	return "\n".join(rows).encode("gb18030")
+
+
+# Headings of a customer's own sheet that the reader does not know (物资说明 it takes for a remark).
+OWN_HEADINGS = ("序", "物资说明", "型号规格", "需求件数", "结算价")
+
+
+def own_headings_sheet(po: str, lines, headings=OWN_HEADINGS) -> bytes:
+	"""An xlsx in the customer's own headings: a title, the order number and delivery date, then
+	a line per (product, qty, rate) under the headings (row 5)."""
+	book = openpyxl.Workbook()
+	rows = book.active
+	rows.append(["采购单"])
+	rows.append(["订单号", po])
+	rows.append(["交货日期", "2030-12-20"])
+	rows.append([])
+	rows.append(list(headings))
+	for index, (product, qty, rate) in enumerate(lines, start=1):
+		rows.append([index, product.product_name, product.specification, qty, rate])
+	buffer = io.BytesIO()
+	book.save(buffer)
+	return buffer.getvalue()
