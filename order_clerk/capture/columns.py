@@ -12,6 +12,7 @@ import json
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html
 
 from order_clerk.capture import layouts, service
 from order_clerk.capture.items import _header_row as reader_header_row
@@ -137,9 +138,13 @@ def map_columns(intake, mapping: str | dict) -> dict:
 	for text, meaning in mapping.items():
 		column = by_heading.get(normalize(text))
 		if column is None:
-			_refuse(_("Column {0} is not a heading of the document's table.").format(text))
+			_refuse(_("Column {0} is not a heading of the document's table.").format(escape_html(text)))
 		if not isinstance(meaning, str) or meaning not in layouts.ROLE_OF:
-			_refuse(_("Column {0}: {1} is not a meaning a column can have.").format(text, meaning))
+			_refuse(
+				_("Column {0}: {1} is not a meaning a column can have.").format(
+					escape_html(text), escape_html(str(meaning))
+				)
+			)
 		chosen[column["index"]] = meaning
 	wanted = {
 		column["index"]: (chosen[column["index"]], "")
@@ -177,7 +182,7 @@ def _check_one_column_each(seen, wanted):
 		if meaning in holder:
 			_refuse(
 				_("Columns {0} and {1} would both mean {2}; give one of them another meaning or {3}.").format(
-					holder[meaning], column["heading"], _(meaning), _(NOT_USED)
+					escape_html(holder[meaning]), escape_html(column["heading"]), _(meaning), _(NOT_USED)
 				)
 			)
 		holder[meaning] = column["heading"]
@@ -205,4 +210,6 @@ def _settled(heading, learned, chosen: dict[int, str], wanted: dict) -> dict[int
 
 
 def _refuse(message: str):
+	"""The desk shows the message as HTML: headings, which come from the customer's document, are
+	escaped where they are put into it."""
 	frappe.throw(message, ColumnMappingError, title=_("Columns Not Mapped"))
