@@ -1373,8 +1373,9 @@ METHODS = {
 		frozenset(),
 		lambda w: {"name": w.read_target("OC Intake")},
 	),
-	# Answers to an intake's sender: who may write and e-mail the intake (the clerks); the
-	# world's intake is no converted order nor one that needs attention, so a clerk is told so.
+	# Answers to an intake's sender, and reading the sender's reply: who may write the intake (the
+	# clerks); the world's intake is no converted order nor one that needs attention, so a clerk is
+	# told so.
 	**{
 		f"order_clerk.order_clerk.doctype.oc_intake.oc_intake.{name}": (
 			"POST",
@@ -1382,7 +1383,7 @@ METHODS = {
 			frozenset(),
 			lambda w: {"name": w.read_target("OC Intake")},
 		)
-		for name in ("acknowledge", "send_clarification")
+		for name in ("acknowledge", "send_clarification", "read_reply")
 	},
 	"order_clerk.order_clerk.doctype.oc_intake.oc_intake.get_clarification": (
 		"GET",

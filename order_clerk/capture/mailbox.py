@@ -5,7 +5,8 @@ Which account is the orders mailbox: the one named in OC Settings (Orders Mailbo
 message, with its attachments; the intake takes the sender, the subject and the time the message
 was sent, and is read (body and every attachment) by a background job once the pull has committed
 the message whole. A message pulled again is found by its Message-ID and makes nothing new; a reply
-to what the desk sent (an acknowledgement, a question) stays in its thread on that intake.
+to what the desk sent (an acknowledgement, a question) stays in its thread on that intake, and an
+answer to an intake that needs attention is read for what it was asked (capture.sender_reply).
 """
 
 import frappe
@@ -27,6 +28,9 @@ def on_communication(communication, method=None):
 	if not appended and not (account and account == orders_email_account()):
 		return
 	if is_reply_to_us(communication):
+		from order_clerk.capture import sender_reply
+
+		sender_reply.on_reply(communication)
 		return
 	intake = intake_for(communication)
 	if intake is None:

@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from order_clerk.capture import mailbox, replies, review_screen, service
+from order_clerk.capture import mailbox, replies, review_screen, sender_reply, service
 
 
 class OCIntake(Document):
@@ -145,6 +145,15 @@ def get_clarification(name: str) -> dict:
 	intake = frappe.get_doc("OC Intake", name)
 	intake.check_permission("email")
 	return replies.clarification(intake)
+
+
+@frappe.whitelist(methods=["POST"])
+def read_reply(name: str) -> dict:
+	"""Read the sender's latest reply in the intake's thread for what was missing or doubtful, and
+	decide the intake again: status, order, what the reply changed and what is left to check."""
+	intake = frappe.get_doc("OC Intake", name)
+	intake.check_permission("write")
+	return sender_reply.read_latest_reply(intake)
 
 
 @frappe.whitelist(methods=["POST"])
