@@ -265,6 +265,33 @@ def test_a_line_the_reply_names_by_number_takes_its_quantity_and_the_order_is_ma
 	assert order.workflow_state == "Pending Review"
 
 
+def test_a_reply_listing_the_lines_an_order_left_out_completes_it(mailbox, shop, people):
+	customer, product = shop
+	intake, po = waiting_intake(mailbox, customer, product, lines="请送下列货物，清单见后。\n")
+	assert intake.get_extraction()["lines"] == []
+	reply_in_thread(
+		mailbox,
+		customer,
+		intake,
+		po,
+		f"清单如下：\n圆锥滚子轴承 {product.specification} 二十套，单价18.6元\n"
+		"交货日期：2030-12-20\n付款方式：月结30天",
+		people,
+	)
+	frappe.set_user(people.clerk)
+	answered = oc_intake.read_reply(intake.name)
+	intake.reload()
+	assert answered["status"] == "Converted", intake.problems
+	(line,) = intake.get_extraction()["lines"]
+	assert (line["product"]["value"], line["qty"]["value"], line["qty"]["source"]) == (
+		product.name,
+		20,
+		"reply line 3",
+	)
+	order = frappe.get_doc("OC Order", intake.order)
+	assert [(row.product, row.qty, row.rate) for row in order.items] == [(product.name, 20, 18.6)]
+
+
 def test_a_reply_contradicting_a_value_read_for_sure_is_left_for_a_person(mailbox, shop, people):
 	customer, product = shop
 	intake, po = waiting_intake(mailbox, customer, product)
