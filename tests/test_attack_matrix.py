@@ -1385,6 +1385,14 @@ METHODS = {
 		)
 		for name in ("acknowledge", "send_clarification", "read_reply")
 	},
+	# The clerk's mapping of a customer's columns: the clerks (the world's intake was never read
+	# and has no customer, so a clerk is told to set it first).
+	"order_clerk.order_clerk.doctype.oc_intake.oc_intake.map_columns": (
+		"POST",
+		CLERKS,
+		frozenset(),
+		lambda w: {"name": w.read_target("OC Intake"), "mapping": json.dumps({"数量": "Quantity"})},
+	),
 	"order_clerk.order_clerk.doctype.oc_intake.oc_intake.get_clarification": (
 		"GET",
 		CLERKS,

@@ -7,7 +7,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from order_clerk.capture import mailbox, replies, review_screen, sender_reply, service
+from order_clerk.capture import columns, mailbox, replies, review_screen, sender_reply, service
+from order_clerk.roles import ORDER_CLERK, require_role
 
 
 class OCIntake(Document):
@@ -98,6 +99,16 @@ def reject(name: str) -> None:
 			_("Intake {0} has become order {1}; cancel the order instead.").format(name, intake.order)
 		)
 	intake.db_set("status", "Rejected")
+
+
+@frappe.whitelist(methods=["POST"])
+def map_columns(name: str, mapping: str | dict | None = None) -> dict:
+	"""Give columns of the intake's table the meanings the clerk chose ({heading: meaning}), keep
+	them for the intake's customer, and read the intake again through them."""
+	intake = frappe.get_doc("OC Intake", name)
+	intake.check_permission("write")
+	require_role((ORDER_CLERK,), _("map the columns of a customer's sheet"))
+	return columns.map_columns(intake, mapping or {})
 
 
 @frappe.whitelist(methods=["GET"])
