@@ -3,7 +3,8 @@
 A customer's purchase order from the public corpus arrives and waits as Needs Attention; the
 clerk sees the sheet beside the extracted values, the missing delivery date marked, corrects it
 and a product in place and converts. The server made the order with the corrections and learned
-the customer's part number. Screenshots go to <test output>/screenshots/capture/.
+the customer's part number. A sheet in headings the reader does not know is read again once the
+clerk says what its columns mean. Screenshots go to <test output>/screenshots/capture/.
 """
 
 import io
@@ -18,6 +19,12 @@ from frappe.utils import getdate
 from playwright.sync_api import expect
 
 from order_clerk.capture import evaluation, service
+from tests.capture_helpers import (
+	OWN_HEADINGS,
+	make_capture_customer,
+	make_capture_product,
+	own_headings_sheet,
+)
 from tests.desk import screenshot_dir
 from tests.utils import unique
 
@@ -151,3 +158,44 @@ def test_the_clerk_corrects_the_reading_beside_the_original_and_converts(desk, w
 		fields=["customer_item_code", "product", "learned_from"],
 	)
 	assert learned == [{"customer_item_code": "400-10042", "product": corrected, "learned_from": intake.name}]
+
+
+def test_the_clerk_maps_the_columns_of_a_sheet_and_it_is_read_again(desk, desk_users):
+	"""A sheet in headings the reader does not know: the clerk says what three columns mean in the
+	review screen, and the intake is read again through them and becomes an order."""
+	customer = make_capture_customer(
+		"远航船舶配件", "黄志强", "columns-browser.example.com", "浙江省舟山市定海区海天大道99号", "月结30天"
+	)
+	valve = make_capture_product("COLB", "不锈钢球阀", "DN25 PN16", "个", 86, mark="B")
+	frappe.set_user(desk_users.users["en", "clerk"])
+	intake = service.receive(
+		own_headings_sheet(unique("PO"), [(valve, 12, 86)]), "po.xlsx", "Email", customer.email
+	)
+	frappe.set_user("Administrator")
+	frappe.db.commit()  # seen by the server process
+	assert intake.status == "Needs Attention", intake.problems
+
+	clerk = desk("en", "clerk", screenshot_dir("capture"))
+	clerk.open_form(f"oc-intake/{intake.name}", intake.name)
+	columns = clerk.page.locator(".oc-review .oc-columns")
+	expect(columns.locator("tr.oc-column")).to_have_count(len(OWN_HEADINGS))
+	quantity = columns.locator("tr.oc-column[data-heading='需求件数']")
+	expect(quantity.locator("select option:checked")).to_have_text("Not read")
+	mapping = {"物资说明": "Product Name", "需求件数": "Quantity", "结算价": "Rate"}
+	for heading, meaning in mapping.items():
+		columns.locator(f"tr.oc-column[data-heading='{heading}'] select").select_option(meaning)
+	clerk.shot("04-columns-mapped")
+	columns.locator("button.oc-map-columns").click()
+	clerk.page.wait_for_function("() => window.cur_frm && cur_frm.doc.status === 'Converted'")
+	# Converted: the columns are shown as read, no longer to be mapped.
+	expect(quantity.locator(".oc-column-meaning-text")).to_have_text("Quantity")
+	clerk.shot("05-columns-read-again")
+
+	frappe.db.rollback()  # a fresh snapshot: what the server committed
+	order = frappe.db.get_value("OC Intake", intake.name, "order")
+	assert frappe.db.get_value("OC Intake", intake.name, "status") == "Converted"
+	assert [(row.product, row.qty) for row in frappe.get_doc("OC Order", order).items] == [(valve.name, 12)]
+	kept = frappe.get_all(
+		"OC Customer Layout", filters={"customer": customer.name}, fields=["header_text", "column"]
+	)
+	assert {row.header_text: row.column for row in kept} == mapping

@@ -239,10 +239,12 @@ class IntakeReview {
 		this.render_extracted(this.wrapper.find(".oc-review-extracted"));
 		// Pointing at a value shows where it was found in the original.
 		this.wrapper.off(".oc_review");
-		this.wrapper.on("mouseenter.oc_review", ".oc-value[data-where]", (e) =>
+		const pointers = ".oc-value[data-where], .oc-column[data-where]";
+		this.wrapper.on("mouseenter.oc_review", pointers, (e) =>
 			this.point_at(e.currentTarget.dataset.where)
 		);
-		this.wrapper.on("mouseleave.oc_review", ".oc-value[data-where]", () => this.point_at(null));
+		this.wrapper.on("mouseleave.oc_review", pointers, () => this.point_at(null));
+		this.wrapper.on("click.oc_review", ".oc-map-columns", () => this.map_columns());
 	}
 
 	// A revised purchase order: what it changes against the order we hold, line by line.
@@ -400,9 +402,98 @@ class IntakeReview {
 		return `${title}<div class="oc-original-text">${lines}</div>`;
 	}
 
+	// The columns of the sheet's table as the reader understood them; the clerk may give one
+	// another meaning (map_columns keeps it for the customer and reads the document again).
+	render_columns($box) {
+		const view = this.screen.columns;
+		if (!view) return;
+		const esc = frappe.utils.escape_html;
+		const may_map = this.screen.actions.includes("map_columns");
+		const label_of = (column) =>
+			(view.meanings.find((m) => m.value === column.meaning) || {}).label ||
+			column.read_as ||
+			__("Not read");
+		const rows = view.columns
+			.map((column) => {
+				const options = (column.meaning ? [] : [{ value: "", label: label_of(column) }])
+					.concat(view.meanings)
+					.map((m) => {
+						const selected = m.value === column.meaning ? "selected" : "";
+						return `<option value="${esc(m.value)}" ${selected}>${esc(m.label)}</option>`;
+					})
+					.join("");
+				const read = esc(column.meaning);
+				const meaning = may_map
+					? `<select class="form-control input-xs oc-column-meaning" data-read="${read}">${options}</select>`
+					: `<span class="oc-column-meaning-text">${esc(label_of(column))}</span>`;
+				return `<tr class="oc-column ${column.meaning ? "" : "oc-column-unread"}"
+					data-where="${esc(column.where)}" data-heading="${esc(column.heading)}">
+					<td class="text-muted">${esc(column.where)}</td>
+					<td class="oc-column-heading">${esc(column.heading)}</td>
+					<td>${meaning}</td>
+				</tr>`;
+			})
+			.join("");
+		const note = may_map
+			? __(
+					"What each column of the customer's sheet means, as read. Give a column another meaning and apply: the mapping is kept for this customer and the document is read again."
+				)
+			: esc(view.refusal || "");
+		const apply = __("Apply Column Mapping");
+		const button = may_map
+			? `<button class="btn btn-xs btn-default oc-map-columns">${apply}</button>`
+			: "";
+		$box.append(`
+			<div class="oc-columns">
+				<div class="oc-review-heading">${__("Columns of the Table")}</div>
+				<div class="small text-muted oc-columns-note">${note}</div>
+				<table class="table table-sm oc-columns-table">
+					<thead><tr><th>${__("Cell")}</th><th>${__("Column Heading")}</th><th>${__("Means")}</th></tr></thead>
+					<tbody>${rows}</tbody>
+				</table>
+				${button}
+			</div>`);
+	}
+
+	// Only the columns the clerk changed; the server checks the whole mapping.
+	map_columns() {
+		const frm = this.frm;
+		const mapping = {};
+		this.wrapper.find(".oc-column").each((_i, row) => {
+			const $select = $(row).find("select.oc-column-meaning");
+			if ($select.length && $select.val() !== $select.attr("data-read")) {
+				mapping[row.dataset.heading] = $select.val();
+			}
+		});
+		if (!Object.keys(mapping).length) {
+			frappe.msgprint(__("Give a column another meaning first."));
+			return;
+		}
+		frappe
+			.call({
+				method: OC_INTAKE_METHOD + "map_columns",
+				args: { name: frm.doc.name, mapping: JSON.stringify(mapping) },
+				freeze: true,
+				freeze_message: __("Reading the document with the columns as mapped…"),
+			})
+			.then((r) => {
+				if (!r.message) return;
+				frappe.show_alert({
+					message: r.message.order
+						? __("Read again with the columns as mapped: order {0} made.", [
+								frappe.utils.escape_html(r.message.order),
+							])
+						: __("Read again with the columns as mapped: {0}.", [__(r.message.status)]),
+					indicator: "green",
+				});
+				frm.reload_doc();
+			});
+	}
+
 	render_extracted($box) {
 		const data = this.extraction;
 		const threshold = this.screen.threshold;
+		this.render_columns($box);
 		if (!data.lines) {
 			$box.append(`<div class="oc-review-heading">${__("Extracted Order")}</div>
 				<p class="text-muted">${__("The document has not been read yet.")}</p>`);
@@ -557,6 +648,9 @@ IntakeReview.css = `
 	.oc-line-text { max-width: 260px; font-size: var(--text-sm, 12px); }
 	.oc-line-code { font-weight: 600; }
 	.oc-revision { margin-bottom: var(--padding-md, 15px); }
+	.oc-columns { margin-bottom: var(--padding-md, 15px); }
+	.oc-columns-table select { max-width: 180px; }
+	.oc-column-unread .oc-column-heading { color: var(--orange-600, #d4660d); font-weight: 600; }
 	.oc-change-added td:first-child { color: var(--green-600, #2f9d58); font-weight: 600; }
 	.oc-change-removed td:first-child { color: var(--red-600, #c9303a); font-weight: 600; }
 	.oc-change-changed td:first-child { color: var(--orange-600, #d4660d); font-weight: 600; }
