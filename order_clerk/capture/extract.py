@@ -5,19 +5,27 @@ from datetime import date
 
 from frappe import _
 
-from order_clerk.capture import matching
+from order_clerk.capture import consensus, matching
 from order_clerk.capture.header import apply_defaults, read_header, read_prose_facts
 from order_clerk.capture.items import read_lines, stated_total
-from order_clerk.capture.model import DEFAULTED, OCR_CEILING, Extraction, Value
+from order_clerk.capture.model import DEFAULTED, Extraction, Value
 from order_clerk.capture.readers import Page
 from order_clerk.capture.text import PACK_UNITS, pack_sizes, unit_of
 
 
 def extract(pages: list[Page], masters: matching.Masters, sender: str, received: date) -> Extraction:
+	result = _extract(pages, masters, sender, received)
+	if any(p.ocr for p in _order_pages(pages)):
+		# A scan: what the other readings and the checks confirm (order_clerk.capture.consensus).
+		others = [_extract(alt, masters, sender, received) for alt in consensus.readings_of(pages)]
+		consensus.settle(result, others, masters.customers)
+	return result
+
+
+def _extract(pages: list[Page], masters: matching.Masters, sender: str, received: date) -> Extraction:
 	result = Extraction()
 	order_pages = _order_pages(pages)
 	text = "\n".join(p.all_text() for p in order_pages)
-	ocr = any(p.ocr for p in order_pages)
 	customer = matching.match_customer(masters, sender, "\n".join(p.all_text() for p in pages))
 	result.customer = Value(
 		customer.value, customer.confidence, "sender" if "sender" in customer.how else "", customer.how
@@ -32,8 +40,6 @@ def extract(pages: list[Page], masters: matching.Masters, sender: str, received:
 	_convert_units(result, masters, text)
 	_rates_from_master(result, masters)
 	_check(result)
-	if ocr:
-		_cap(result, OCR_CEILING, _("Read by OCR: check every value."))
 	return result
 
 
@@ -113,18 +119,3 @@ def _check(result: Extraction):
 				line.qty.confidence = min(line.qty.confidence, 0.6)
 	if not result.lines:
 		result.problems.append(_("No order lines were found."))
-
-
-def _cap(result: Extraction, ceiling: float, note: str):
-	for value in (
-		result.customer_po,
-		result.delivery_date,
-		result.payment_terms,
-		result.delivery_address,
-		result.contact_person,
-	):
-		value.confidence = min(value.confidence, ceiling)
-	for line in result.lines:
-		for value in (line.product, line.qty, line.rate):
-			value.confidence = min(value.confidence, ceiling)
-	result.problems.append(note)

@@ -4,12 +4,25 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from frappe import _
+
 from order_clerk.capture.readers import Page
 
 # Confidence of a value the document does not state and the customer's master supplies.
 DEFAULTED = 0.9
 # Scanned pages and faxes: OCR may misread any digit, so a person always looks.
 OCR_CEILING = 0.6
+
+
+def fact_labels() -> dict[str, str]:
+	return {
+		"customer": _("Customer"),
+		"customer_po": _("Customer PO No."),
+		"delivery_date": _("Delivery Date"),
+		"payment_terms": _("Payment Terms"),
+		"delivery_address": _("Delivery Address"),
+		"contact_person": _("Contact Person"),
+	}
 
 
 @dataclass

@@ -11,12 +11,11 @@ import email.policy
 import io
 import re
 import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 
 from frappe import _
 
+from order_clerk.capture import ocr
 from order_clerk.capture.text import clean
 
 # Larger inputs are refused: a document is a purchase order, not a data dump.
@@ -46,6 +45,8 @@ class Page:
 	tables: list[list[list[Cell]]] = field(default_factory=list)
 	# OCR and scanned input are less sure than typed text.
 	ocr: bool = False
+	# Other OCR readings of the same page, to be compared with its lines.
+	readings: list[list[Cell]] = field(default_factory=list)
 
 	def all_text(self) -> str:
 		return "\n".join(line.text for line in self.lines)
@@ -263,26 +264,17 @@ def read_pdf(content: bytes, filename: str) -> list[Page]:
 
 
 def read_image(content: bytes, filename: str) -> list[Page]:
-	"""A scanned page or fax through Tesseract OCR (Simplified Chinese and English)."""
+	"""A scanned page or fax through Tesseract OCR (Simplified Chinese and English), read in
+	several ways: the page holds the first reading, the others are kept beside it."""
 	if not shutil.which("tesseract"):
 		raise UnreadableDocument(_("Tesseract OCR is not installed on the server."))
-	with tempfile.NamedTemporaryFile(suffix=".png") as image:
-		image.write(content)
-		image.flush()
-		try:
-			result = subprocess.run(
-				["tesseract", image.name, "-", "-l", "chi_sim+eng", "--psm", "6"],
-				capture_output=True,
-				timeout=120,
-				check=True,
-			)
-		except (subprocess.SubprocessError, OSError) as e:
-			raise UnreadableDocument(_("{0} could not be read by OCR.").format(filename)) from e
-	text = result.stdout.decode("utf-8", errors="replace")
-	# Tesseract puts spaces between Chinese characters.
-	text = re.sub(r"(?<=[\u4e00-\u9fff])[ ]+(?=[\u4e00-\u9fff])", "", text)
-	page = text_page(text, filename, "image", "image line")
+	try:
+		texts = ocr.read(content, filename)
+	except ocr.OcrError as e:
+		raise UnreadableDocument(_("{0} could not be read by OCR.").format(filename)) from e
+	page = text_page(texts[0], filename, "image", "image line")
 	page.ocr = True
+	page.readings = [text_page(text, filename, "image", "image line").lines for text in texts[1:]]
 	return [page]
 
 

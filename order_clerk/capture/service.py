@@ -18,6 +18,7 @@ from order_clerk.capture.extract import Extraction, extract
 from order_clerk.capture.layouts import learn as learn_layout
 from order_clerk.capture.layouts import load_layouts
 from order_clerk.capture.matching import Masters
+from order_clerk.capture.model import fact_labels
 from order_clerk.capture.readers import (
 	Cell,
 	UnreadableDocument,
@@ -39,17 +40,6 @@ HEADER_FACTS = (
 	"delivery_address",
 	"contact_person",
 )
-
-
-def fact_labels() -> dict[str, str]:
-	return {
-		"customer": _("Customer"),
-		"customer_po": _("Customer PO No."),
-		"delivery_date": _("Delivery Date"),
-		"payment_terms": _("Payment Terms"),
-		"delivery_address": _("Delivery Address"),
-		"contact_person": _("Contact Person"),
-	}
 
 
 def load_masters() -> Masters:

@@ -1,0 +1,175 @@
+"""What a scanned page says, by the agreement of several OCR readings and by checks.
+
+One OCR reading can misread any character, and two readings can misread the same one the same
+way. So a value read from a scan is taken without a person only when it is checked by something
+other than the scan:
+
+- a payment term, delivery address or contact is the one on record for the customer, read so in
+  at least one reading (a misread character never turns a string into another known string);
+  one that no reading states is the customer's default only when no reading states one;
+- the PO number and the delivery date are read the same by at least QUORUM readings, at least
+  twice as many as read them any other way;
+- each line's product is read the same by QUORUM readings, its quantity and price multiply to
+  the amount the same reading gives for the line, and the lines add up to a total that two
+  readings give alike.
+
+Everything else keeps the most agreed reading as the value shown to the clerk, with a confidence
+under the touchless threshold and a note on what to check.
+"""
+
+import re
+from collections import Counter
+from dataclasses import replace
+from itertools import product
+
+from frappe import _
+
+from order_clerk.capture.model import OCR_CEILING, Extraction, Line, Value, fact_labels
+from order_clerk.capture.readers import Page
+
+QUORUM = 3
+CHECKED = 0.95
+VOTED = ("customer_po", "delivery_date")
+ON_RECORD = ("payment_terms", "delivery_address", "contact_person")
+
+
+def readings_of(pages: list[Page]) -> list[list[Page]]:
+	"""The document as each other OCR reading saw it."""
+	count = max((len(page.readings) for page in pages if page.ocr), default=0)
+	return [
+		[
+			replace(page, lines=page.readings[k], readings=[])
+			if page.ocr and k < len(page.readings)
+			else page
+			for page in pages
+		]
+		for k in range(count)
+	]
+
+
+def _key(value) -> str:
+	"""Readings agree only on the same characters, case and punctuation included."""
+	return re.sub(r"\s+", "", str(value)) if value not in (None, "") else ""
+
+
+def _vote(values: list) -> tuple[object, bool]:
+	"""The value most readings give, and whether they agree enough to take it."""
+	counts = Counter(_key(v) for v in values if _key(v))
+	if not counts:
+		return None, False
+	(top, votes), *rest = counts.most_common()
+	second = rest[0][1] if rest else 0
+	value = next(v for v in values if _key(v) == top)
+	return value, votes >= QUORUM and votes >= 2 * second
+
+
+def settle(result: Extraction, others: list[Extraction], customers: list[dict]) -> None:
+	"""Turn the first reading's extraction into what all readings and the checks support."""
+	readings = [result, *others]
+	doubts = []
+	labels = fact_labels()
+	if "sender" not in (result.customer.note or ""):
+		value, agreed = _vote([r.customer.value for r in readings])
+		result.customer.value = value
+		if not agreed:
+			result.customer.confidence = min(result.customer.confidence, OCR_CEILING)
+	master = next((c for c in customers if c["customer_name"] == result.customer.value), None)
+	for fieldname in VOTED:
+		values = [getattr(r, fieldname) for r in readings]
+		value, agreed = _vote([v.value for v in values])
+		chosen = next((v for v in values if _key(v.value) == _key(value)), getattr(result, fieldname))
+		setattr(result, fieldname, Value(chosen.value, CHECKED if agreed else OCR_CEILING, chosen.source))
+		if not agreed:
+			doubts.append(labels[fieldname])
+	for fieldname in ON_RECORD:
+		values = [getattr(r, fieldname) for r in readings]
+		known = _key((master or {}).get(fieldname))
+		stated = [v for v in values if v.value and v.note != "defaulted"]
+		on_record = next((v for v in stated if known and _key(v.value) == known), None)
+		if on_record:
+			setattr(result, fieldname, Value(master[fieldname], CHECKED, on_record.source, "as on record"))
+		elif stated:
+			value, _agreed = _vote([v.value for v in stated])
+			chosen = next(v for v in stated if _key(v.value) == _key(value))
+			setattr(result, fieldname, Value(chosen.value, OCR_CEILING, chosen.source, chosen.note))
+			doubts.append(labels[fieldname])
+	lines_checked = _settle_lines(result, readings)
+	if not lines_checked:
+		doubts.append(_("the lines"))
+	result.problems = (
+		[p for p in result.problems if p == _("No order lines were found.")]
+		if result.lines
+		else [_("No order lines were found.")]
+	)
+	if doubts:
+		result.problems.append(
+			_("Read by OCR; the readings and checks do not confirm: {0}.").format(", ".join(doubts))
+		)
+
+
+def _settle_lines(result: Extraction, readings: list[Extraction]) -> bool:
+	"""The lines most readings agree on; checked when every line's product is agreed and, among
+	the quantities and prices that multiply to their line's amount, one choice per line adds up
+	to a total that two readings give alike."""
+	count, agreed = _vote([len(r.lines) or None for r in readings])
+	if not count:
+		return False
+	aligned = [r for r in readings if len(r.lines) == count]
+	products, options = [], []
+	for index in range(count):
+		candidates = [r.lines[index] for r in aligned]
+		product, product_agreed = _vote([line.product.value for line in candidates])
+		agreed = agreed and product_agreed
+		same = [line for line in candidates if line.product.value == product] or candidates
+		products.append(same[0])
+		options.append(_consistent(same))
+	totals = Counter(r.stated_total for r in readings if r.stated_total)
+	choice = _adding_up(options, [total for total, votes in totals.most_common() if votes >= 2])
+	settled = []
+	for index, line in enumerate(products):
+		chosen = choice[index] if choice else (options[index][0] if options[index] else line)
+		settled.append(replace(chosen, product=replace(line.product)))
+	checked = bool(agreed and choice)
+	for line in settled:
+		for value in (line.product, line.qty, line.rate):
+			value.confidence = (
+				CHECKED if checked and value.confidence > 0 else min(value.confidence, OCR_CEILING)
+			)
+	result.lines = settled
+	if choice:
+		result.stated_total = sum(line.qty.value * line.rate.value for line in settled)
+	return checked
+
+
+def _consistent(lines: list[Line]) -> list[Line]:
+	"""The readings of a line whose quantity × price is the amount read with them, one per
+	distinct pair, the pair most readings give first."""
+	pairs = Counter()
+	first = {}
+	for line in lines:
+		if (
+			line.amount is not None
+			and line.qty.value is not None
+			and line.rate.value is not None
+			and abs(line.qty.value * line.rate.value - line.amount) <= 0.011
+		):
+			pair = (line.qty.value, line.rate.value)
+			pairs[pair] += 1
+			first.setdefault(pair, line)
+	return [first[pair] for pair, _votes in pairs.most_common()]
+
+
+def _adding_up(options: list[list[Line]], totals: list[float], limit: int = 4096) -> list[Line] | None:
+	"""One line per position whose amounts add up to one of the totals."""
+	if not totals or not all(options):
+		return None
+	combinations = 1
+	for choices in options:
+		combinations *= len(choices)
+	if combinations > limit:
+		return None
+	for choice in product(*options):
+		amount = sum(line.qty.value * line.rate.value for line in choice)
+		if any(abs(amount - float(total)) <= 0.011 for total in totals):
+			return list(choice)
+	return None
