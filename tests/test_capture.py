@@ -278,7 +278,13 @@ def test_the_buyers_contact_in_buyer_and_seller_blocks_side_by_side():
 	assert (result.contact_person.value, result.contact_person.confidence) == ("周建明", 0.95)
 
 
-def test_a_scanned_fax_is_read_by_ocr_and_never_converted_without_a_person():
+def test_a_name_written_against_the_next_label_ends_where_the_label_starts():
+	text = "订单号：HL-NL-1 交货期：2024-12-02\n收货人：刘长青电话：13792861145\n1. 六角螺母 M8 GB/T6170 8级 500个 单价0.06\n"
+	result = extract(read_document(text.encode(), "po.txt"), masters(), "zhoujg@hlwj.com.cn", RECEIVED)
+	assert result.contact_person.value == "刘长青"
+
+
+def test_a_scanned_fax_whose_lines_nothing_confirms_is_never_converted_without_a_person():
 	from PIL import Image, ImageDraw, ImageFont
 
 	font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 40)

@@ -144,6 +144,22 @@ def test_a_line_without_an_amount_cannot_be_confirmed():
 	assert result.lines[1].rate.confidence < service.TOUCHLESS_CONFIDENCE
 
 
+@pytest.mark.parametrize("doubt", ["unit", "product", "price"])
+def test_what_no_sum_confirms_stays_for_a_person_however_well_the_lines_add_up(doubt):
+	readings = [reading("P-1", ADDRESS, LINES, 3925.0) for _ in range(4)]
+	for r in readings:
+		line = r.lines[1]
+		if doubt == "unit":  # ordered in 箱, sold in 个, no pack size stated
+			line.unit_unknown = True
+		elif doubt == "product":  # one of several products of that name
+			line.product.confidence = 0.3
+		else:
+			line.rate.note = "defaulted"
+	result = settled(readings)
+	assert result.lines[0].qty.confidence == consensus.CHECKED
+	assert result.lines[1].qty.confidence < service.TOUCHLESS_CONFIDENCE
+
+
 def test_a_thousands_comma_read_as_a_point_is_repaired_and_dates_are_left_alone():
 	def repair(text):
 		return ocr.THOUSANDS_AS_POINTS.sub(lambda m: m[1] + m[2].replace(".", ",") + m[3], text)

@@ -23,8 +23,16 @@ from dataclasses import replace
 from itertools import product
 
 from frappe import _
+from rapidfuzz.distance import Levenshtein
 
-from order_clerk.capture.model import OCR_CEILING, Extraction, Line, Value, fact_labels
+from order_clerk.capture.model import (
+	OCR_CEILING,
+	TOUCHLESS_CONFIDENCE,
+	Extraction,
+	Line,
+	Value,
+	fact_labels,
+)
 from order_clerk.capture.readers import Page
 
 QUORUM = 3
@@ -52,6 +60,15 @@ def _key(value) -> str:
 	return re.sub(r"\s+", "", str(value)) if value not in (None, "") else ""
 
 
+def _closest(values: list[Value]) -> Value | None:
+	"""Of readings that do not agree, the one nearest to all the others (the fewest characters to
+	change): the best guess to show the clerk."""
+	stated = [v for v in values if _key(v.value)]
+	if not stated:
+		return None
+	return min(stated, key=lambda v: sum(Levenshtein.distance(_key(v.value), _key(o.value)) for o in stated))
+
+
 def _vote(values: list) -> tuple[object, bool]:
 	"""The value most readings give, and whether they agree enough to take it."""
 	counts = Counter(_key(v) for v in values if _key(v))
@@ -77,7 +94,10 @@ def settle(result: Extraction, others: list[Extraction], customers: list[dict]) 
 	for fieldname in VOTED:
 		values = [getattr(r, fieldname) for r in readings]
 		value, agreed = _vote([v.value for v in values])
-		chosen = next((v for v in values if _key(v.value) == _key(value)), getattr(result, fieldname))
+		if agreed:
+			chosen = next(v for v in values if _key(v.value) == _key(value))
+		else:
+			chosen = _closest(values) or getattr(result, fieldname)
 		setattr(result, fieldname, Value(chosen.value, CHECKED if agreed else OCR_CEILING, chosen.source))
 		if not agreed:
 			doubts.append(labels[fieldname])
@@ -89,8 +109,7 @@ def settle(result: Extraction, others: list[Extraction], customers: list[dict]) 
 		if on_record:
 			setattr(result, fieldname, Value(master[fieldname], CHECKED, on_record.source, "as on record"))
 		elif stated:
-			value, _agreed = _vote([v.value for v in stated])
-			chosen = next(v for v in stated if _key(v.value) == _key(value))
+			chosen = _closest(stated)
 			setattr(result, fieldname, Value(chosen.value, OCR_CEILING, chosen.source, chosen.note))
 			doubts.append(labels[fieldname])
 	lines_checked = _settle_lines(result, readings)
@@ -115,30 +134,54 @@ def _settle_lines(result: Extraction, readings: list[Extraction]) -> bool:
 	if not count:
 		return False
 	aligned = [r for r in readings if len(r.lines) == count]
-	products, options = [], []
+	products, options, same_lines = [], [], []
 	for index in range(count):
 		candidates = [r.lines[index] for r in aligned]
 		product, product_agreed = _vote([line.product.value for line in candidates])
 		agreed = agreed and product_agreed
 		same = [line for line in candidates if line.product.value == product] or candidates
 		products.append(same[0])
+		same_lines.append(same)
 		options.append(_consistent(same))
 	totals = Counter(r.stated_total for r in readings if r.stated_total)
 	choice = _adding_up(options, [total for total, votes in totals.most_common() if votes >= 2])
 	settled = []
 	for index, line in enumerate(products):
-		chosen = choice[index] if choice else (options[index][0] if options[index] else line)
+		if choice:
+			chosen = choice[index]
+		elif options[index]:
+			chosen = options[index][0]
+		else:
+			chosen = _most_read(same_lines[index])
 		settled.append(replace(chosen, product=replace(line.product)))
 	checked = bool(agreed and choice)
 	for line in settled:
+		# The checks confirm what was read. A product told apart from its look-alikes only with
+		# doubt, a price taken from the product, or a unit the product is not sold in: no sum
+		# confirms those.
+		sure = (
+			line.product.confidence >= TOUCHLESS_CONFIDENCE
+			and line.rate.note != "defaulted"
+			and not line.unit_unknown
+		)
 		for value in (line.product, line.qty, line.rate):
-			value.confidence = (
-				CHECKED if checked and value.confidence > 0 else min(value.confidence, OCR_CEILING)
-			)
+			value.confidence = CHECKED if checked and sure else min(value.confidence, OCR_CEILING)
 	result.lines = settled
 	if choice:
 		result.stated_total = sum(line.qty.value * line.rate.value for line in settled)
 	return checked
+
+
+def _most_read(lines: list[Line]) -> Line:
+	"""A line no check confirms: the quantity and the price most readings give."""
+	qty = Counter(line.qty.value for line in lines if line.qty.value is not None).most_common(1)
+	rate = Counter(line.rate.value for line in lines if line.rate.value is not None).most_common(1)
+	line = lines[0]
+	return replace(
+		line,
+		qty=replace(line.qty, value=qty[0][0]) if qty else line.qty,
+		rate=replace(line.rate, value=rate[0][0]) if rate else line.rate,
+	)
 
 
 def _consistent(lines: list[Line]) -> list[Line]:

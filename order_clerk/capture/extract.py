@@ -83,6 +83,7 @@ def _convert_units(result: Extraction, masters: matching.Masters, text: str):
 				continue
 		line.qty.confidence = min(line.qty.confidence, 0.5)
 		line.qty.note = _("ordered in {0}, sold in {1}").format(line.uom, product["uom"])
+		line.unit_unknown = True
 
 
 def _rates_from_master(result: Extraction, masters: matching.Masters):
@@ -107,7 +108,8 @@ def _check(result: Extraction):
 			# The document's own total confirms every quantity and price.
 			for line in result.lines:
 				if line.product.confidence >= 0.9 and line.rate.note != "defaulted":
-					line.qty.confidence = max(line.qty.confidence, 0.95)
+					if not line.unit_unknown:
+						line.qty.confidence = max(line.qty.confidence, 0.95)
 					line.rate.confidence = max(line.rate.confidence, 0.95)
 		else:
 			result.problems.append(

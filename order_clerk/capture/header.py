@@ -18,7 +18,7 @@ LABELS = {
 CONTACT_ORDER = ("收货联系人", "收货人", "现场联系", "联系人", "委托代理人", "Buyer", "采购员", "经办人")
 ANY_LABEL = re.compile(
 	"|".join(f"(?:{p})" for p in LABELS.values())
-	+ r"|订单日期|下单日期|日期|电话|手机|传真|邮箱|供\s*应\s*商|Tel|Fax|Date|E-?mail",
+	+ r"|订单日期|下单日期|日期|联系电话|电话|手机|传真|邮箱|供\s*应\s*商|Tel|Fax|Date|E-?mail",
 	re.I,
 )
 PO_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]{3,}")
@@ -111,9 +111,13 @@ def read_header(result: Extraction, order_pages: list[Page], all_pages: list[Pag
 def _contacts_in(text: str):
 	"""Every (label, name) of a contact in a line: 联系人：李娜 … 收货人：李明 gives both."""
 	for match in re.finditer(rf"({LABELS['contact_person']})\s*[:：]?\s*", text, re.I):
-		name = NAME_VALUE.match(text[match.end() :])
+		rest = text[match.end() :]
+		name = NAME_VALUE.match(rest)
 		if name:
-			yield match.group(1), name.group()
+			# A name written against the next label (刘长青电话：…) ends where the label starts.
+			label = ANY_LABEL.search(rest, 2)
+			cut = label and label.start() < name.end()
+			yield match.group(1), name.group()[: label.start()] if cut else name.group()
 
 
 def read_prose_facts(result: Extraction, all_pages: list[Page], received: date):

@@ -8,6 +8,8 @@ from frappe import _
 
 from order_clerk.capture.readers import Page
 
+# A document becomes an order without a person when every value is at least this sure.
+TOUCHLESS_CONFIDENCE = 0.9
 # Confidence of a value the document does not state and the customer's master supplies.
 DEFAULTED = 0.9
 # Scanned pages and faxes: OCR may misread any digit, so a person always looks.
@@ -43,6 +45,8 @@ class Line:
 	amount: float | None = None
 	# The customer's own part number as the document writes it, to learn from a correction.
 	code: str = ""
+	# Ordered in a unit the product is not sold in, with no pack size to convert by.
+	unit_unknown: bool = False
 
 
 @dataclass

@@ -18,7 +18,7 @@ from order_clerk.capture.extract import Extraction, extract
 from order_clerk.capture.layouts import learn as learn_layout
 from order_clerk.capture.layouts import load_layouts
 from order_clerk.capture.matching import Masters
-from order_clerk.capture.model import fact_labels
+from order_clerk.capture.model import TOUCHLESS_CONFIDENCE, fact_labels
 from order_clerk.capture.readers import (
 	Cell,
 	UnreadableDocument,
@@ -29,7 +29,6 @@ from order_clerk.capture.readers import (
 )
 from order_clerk.capture.text import normalize
 
-TOUCHLESS_CONFIDENCE = 0.9
 # An intake in one of these is finished: it is not read again and becomes no order.
 CLOSED = ("Converted", "Duplicate", "Rejected")
 HEADER_FACTS = (
