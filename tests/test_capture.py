@@ -16,6 +16,7 @@ from order_clerk.capture.dates import parse_date
 from order_clerk.capture.extract import extract
 from order_clerk.capture.matching import Masters, match_customer, match_product
 from order_clerk.capture.readers import read_document
+from order_clerk.capture.text import same_count
 from tests.capture_helpers import bearing_buyer, order_csv
 from tests.utils import unique
 
@@ -276,6 +277,24 @@ def test_the_buyers_contact_in_buyer_and_seller_blocks_side_by_side():
 	)
 	result = extract(read_document(text.encode(), "po.txt"), masters(), "zhoujg@hlwj.com.cn", RECEIVED)
 	assert (result.contact_person.value, result.contact_person.confidence) == ("周建明", 0.95)
+
+
+@pytest.mark.parametrize(
+	"unit, product_unit, same",
+	[
+		("UNIT", "台", True),
+		("PCS", "台", True),
+		("SET", "套", True),
+		("ea", "个", True),
+		("件", "支", True),
+		("套", "个", False),  # a set may hold several pieces
+		("对", "个", False),
+		("箱", "个", False),
+		("PCS", "千克", False),
+	],
+)
+def test_a_word_for_one_piece_counts_the_same_in_the_products_unit(unit, product_unit, same):
+	assert same_count(unit, product_unit) is same
 
 
 def test_a_name_written_against_the_next_label_ends_where_the_label_starts():

@@ -10,7 +10,7 @@ from order_clerk.capture.header import apply_defaults, read_header, read_prose_f
 from order_clerk.capture.items import read_lines, stated_total
 from order_clerk.capture.model import DEFAULTED, Extraction, Value
 from order_clerk.capture.readers import Page
-from order_clerk.capture.text import PACK_UNITS, pack_sizes, unit_of
+from order_clerk.capture.text import PACK_UNITS, pack_sizes, same_count, unit_of
 
 
 def extract(pages: list[Page], masters: matching.Masters, sender: str, received: date) -> Extraction:
@@ -55,7 +55,7 @@ def _convert_units(result: Extraction, masters: matching.Masters, text: str):
 	"""Quantities ordered in packs become the product's unit where the pack size is stated."""
 	for line in result.lines:
 		product = masters.product_by_code.get(line.product.value)
-		if not product or not line.uom or unit_of(product["uom"]) == line.uom:
+		if not product or not line.uom or same_count(line.uom, product["uom"]):
 			continue
 		if line.uom in PACK_UNITS:
 			sizes = pack_sizes(line.text) or pack_sizes(product.get("specification") or "")

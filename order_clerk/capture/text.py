@@ -50,7 +50,17 @@ UNIT_ALIASES = {
 	"pc": "个",
 	"只": "个",
 	"件": "个",
+	"ea": "个",
+	"each": "个",
+	"unit": "个",
+	"units": "个",
+	"set": "套",
+	"sets": "套",
 }
+# Words for one piece of whatever is counted: 5 个 of a product sold by 台 are 5 台. A specific
+# counting word (套, 对, 副) is no such word: a set or a pair may hold several pieces.
+EACH = "个"
+COUNTED = frozenset({"个", "台", "套", "支", "把", "根", "片", "条", "块", "张"})
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 CN_NUMBER = re.compile(f"[{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]+)?")
@@ -127,7 +137,13 @@ PACK_SIZE = re.compile(
 
 def unit_of(text) -> str:
 	value = clean(text)
-	return UNIT_ALIASES.get(value, value)
+	return UNIT_ALIASES.get(value, UNIT_ALIASES.get(value.lower(), value))
+
+
+def same_count(unit: str, product_unit: str) -> bool:
+	"""Whether a quantity in `unit` is the same number in the product's unit."""
+	unit, product_unit = unit_of(unit), unit_of(product_unit)
+	return unit == product_unit or (unit == EACH and product_unit in COUNTED)
 
 
 def pack_sizes(text: str) -> dict[str, tuple[float, str]]:
