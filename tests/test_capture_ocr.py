@@ -95,6 +95,17 @@ def test_a_new_address_from_a_scan_is_shown_but_always_checked_by_a_person():
 	assert any("Delivery Address" in problem for problem in result.problems)
 
 
+def test_a_reading_a_character_from_the_record_is_shown_as_the_record_but_still_checked():
+	near = ADDRESS.replace("繁华", "紫华")
+	result = settled([reading("P-1", near, LINES, 3925.0) for _ in range(4)])
+	assert (result.delivery_address.value, result.delivery_address.note) == (ADDRESS, "near the record")
+	assert result.delivery_address.confidence < service.TOUCHLESS_CONFIDENCE
+	# Another number is another address, however close the rest.
+	other = ADDRESS.replace("1208号", "1206号")
+	result = settled([reading("P-1", other, LINES, 3925.0) for _ in range(4)])
+	assert result.delivery_address.value == other
+
+
 def test_a_default_is_kept_only_when_no_reading_states_a_value():
 	defaulted = Value(ADDRESS, 0.9, "customer", "defaulted")
 	readings = [reading("P-1", None, LINES, 3925.0) for _ in range(4)]

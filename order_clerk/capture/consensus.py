@@ -13,7 +13,8 @@ other than the scan:
   the amount the same reading gives for the line, and the lines add up to a total that two
   readings give alike.
 
-Everything else keeps the most agreed reading as the value shown to the clerk, with a confidence
+Everything else is shown to the clerk as the reading nearest to all the others (or as the value on
+record, when that reading is a character or two from it with the same digits), with a confidence
 under the touchless threshold and a note on what to check.
 """
 
@@ -69,6 +70,16 @@ def _closest(values: list[Value]) -> Value | None:
 	return min(stated, key=lambda v: sum(Levenshtein.distance(_key(v.value), _key(o.value)) for o in stated))
 
 
+def _near(read: str, known: str) -> bool:
+	"""A reading a character or two from a value on record, with the same digits."""
+	digits = re.compile(r"\d+")
+	return (
+		len(known) >= 4
+		and digits.findall(read) == digits.findall(known)
+		and Levenshtein.distance(read, known) <= max(1, len(known) // 10)
+	)
+
+
 def _vote(values: list) -> tuple[object, bool]:
 	"""The value most readings give, and whether they agree enough to take it."""
 	counts = Counter(_key(v) for v in values if _key(v))
@@ -110,6 +121,9 @@ def settle(result: Extraction, others: list[Extraction], customers: list[dict]) 
 			setattr(result, fieldname, Value(master[fieldname], CHECKED, on_record.source, "as on record"))
 		elif stated:
 			chosen = _closest(stated)
+			if known and _near(_key(chosen.value), known):
+				# Most likely the record misread: shown as the record, for a person to confirm.
+				chosen = Value(master[fieldname], OCR_CEILING, chosen.source, "near the record")
 			setattr(result, fieldname, Value(chosen.value, OCR_CEILING, chosen.source, chosen.note))
 			doubts.append(labels[fieldname])
 	lines_checked = _settle_lines(result, readings)

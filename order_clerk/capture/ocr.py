@@ -21,6 +21,8 @@ import numpy as np
 from frappe import _
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
+from order_clerk.capture.text import UNITS
+
 # A table's rule is a straight dark run at least this long, in pixels at the fax's resolution;
 # a character's stroke is far shorter.
 RULE_LENGTH = 60
@@ -47,6 +49,10 @@ CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 THOUSANDS_AS_POINTS = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+)(\.\d{1,2})(?![\d.])")
 # What the table's rules and the page's edge leave as marks: never part of a value.
 RULE_MARKS = re.compile(r"[|\[\]【】_]")
+# Single characters standing apart at the end of a line, a unit apart (200 个): what is left of
+# a rule or a stamp.
+_ONE_CHARACTER_UNITS = "".join(unit for unit in UNITS if len(unit) == 1)
+STRAY_ENDING = re.compile(rf"(?:[ \t]+[^\sA-Za-z0-9.,{_ONE_CHARACTER_UNITS}])+[ \t]*$", re.M)
 
 
 class OcrError(Exception):
@@ -103,7 +109,7 @@ def tesseract(image: Image.Image, languages: str, segmentation: int = 6) -> str:
 			raise OcrError(str(e)) from e
 	text = CJK_SPACE.sub("", result.stdout.decode("utf-8", errors="replace"))
 	text = THOUSANDS_AS_POINTS.sub(lambda m: m[1] + m[2].replace(".", ",") + m[3], text)
-	return RULE_MARKS.sub(" ", text)
+	return STRAY_ENDING.sub("", RULE_MARKS.sub(" ", text))
 
 
 def read(content: bytes, filename: str) -> list[str]:
