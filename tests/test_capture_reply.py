@@ -240,6 +240,8 @@ def test_a_reply_that_answers_part_leaves_the_intake_waiting_with_fewer_question
 	# Read again, the same reply changes nothing more, and says so.
 	again = oc_intake.read_reply(intake.name)
 	assert again["changes"] == [] and again["status"] == "Needs Attention"
+	# The review screen offers the clerk to read it again.
+	assert "read_reply" in oc_intake.get_review(intake.name)["actions"]
 
 
 def test_a_line_the_reply_names_by_number_takes_its_quantity_and_the_order_is_made(mailbox, shop, people):
@@ -352,6 +354,7 @@ def test_without_a_reply_there_is_nothing_to_read(mailbox, shop, people):
 	customer, product = shop
 	intake, _po = waiting_intake(mailbox, customer, product)
 	frappe.set_user(people.clerk)
+	assert "read_reply" not in oc_intake.get_review(intake.name)["actions"]
 	with pytest.raises(NoReplyToReadError):
 		oc_intake.read_reply(intake.name)
 	frappe.set_user(people.warehouse)

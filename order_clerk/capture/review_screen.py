@@ -8,7 +8,7 @@ sheet, as the reader understood them, come from order_clerk.capture.columns.
 import frappe
 from frappe import _
 
-from order_clerk.capture import columns, replies, revisions, service
+from order_clerk.capture import columns, replies, revisions, sender_reply, service
 from order_clerk.capture.readers import Cell, extension_of
 from order_clerk.roles import ORDER_CLERK
 
@@ -59,6 +59,8 @@ def actions(intake) -> list[str]:
 			allowed.append("convert")
 		if intake.source_file or intake.communication:
 			allowed.append("process")
+		if intake.status == sender_reply.WAITING and sender_reply.latest_reply(intake):
+			allowed.append("read_reply")
 	if intake.status not in ("Converted", "Rejected"):
 		allowed.append("reject")
 	return allowed + replies.reply_actions(intake)

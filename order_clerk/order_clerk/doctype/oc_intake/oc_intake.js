@@ -82,6 +82,30 @@ function add_reply_buttons(frm, actions) {
 	if (actions.includes("clarify")) {
 		frm.add_custom_button(__("Ask the Sender"), () => ask_the_sender(frm)).addClass("oc-clarify");
 	}
+	if (actions.includes("read_reply")) {
+		// The sender's latest answer in the thread, read again for what was asked.
+		frm.add_custom_button(__("Read the Reply"), () =>
+			frappe
+				.call({
+					method: OC_INTAKE_METHOD + "read_reply",
+					args: { name: frm.doc.name },
+					freeze: true,
+				})
+				.then((r) => {
+					if (!r.message) return;
+					const changes = r.message.changes || [];
+					frappe.show_alert({
+						message: changes.length
+							? __("The reply changed: {0}", [
+									changes.map((c) => frappe.utils.escape_html(c)).join("; "),
+								])
+							: __("The reply changed nothing."),
+						indicator: changes.length ? "green" : "orange",
+					});
+					frm.reload_doc();
+				})
+		).addClass("oc-read-reply");
+	}
 }
 
 // The questions the server wrote from what is missing or doubtful, for the clerk to edit and send
