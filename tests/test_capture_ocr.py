@@ -142,6 +142,15 @@ def test_a_price_and_amount_misread_alike_are_caught_by_the_total():
 	assert result.lines[1].rate.confidence == consensus.CHECKED
 
 
+def test_without_a_total_the_price_near_the_products_own_is_the_guess_shown():
+	wrong = (LINES[0], ("BRG-B", 50.0, 410.0, 20500.0))
+	readings = [reading("P-1", ADDRESS, wrong) for _ in range(3)] + [reading("P-1", ADDRESS, LINES)]
+	first, *others = readings
+	consensus.settle(first, others, [MASTER], {"BRG-B": {"standard_rate": 4.2}})
+	assert first.lines[1].rate.value == 4.1
+	assert first.lines[1].rate.confidence < service.TOUCHLESS_CONFIDENCE
+
+
 def test_lines_that_do_not_add_up_to_a_total_two_readings_give_are_left_for_a_person():
 	for totals in ((3900.0, 3900.0, 3900.0), (3925.0, None, None)):
 		result = settled([reading("P-1", ADDRESS, LINES, total) for total in totals])

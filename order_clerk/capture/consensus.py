@@ -24,6 +24,7 @@ from dataclasses import replace
 from itertools import product
 
 from frappe import _
+from frappe.utils import flt
 from rapidfuzz.distance import Levenshtein
 
 from order_clerk.capture.model import (
@@ -91,7 +92,9 @@ def _vote(values: list) -> tuple[object, bool]:
 	return value, votes >= QUORUM and votes >= 2 * second
 
 
-def settle(result: Extraction, others: list[Extraction], customers: list[dict]) -> None:
+def settle(
+	result: Extraction, others: list[Extraction], customers: list[dict], products: dict | None = None
+) -> None:
 	"""Turn the first reading's extraction into what all readings and the checks support."""
 	readings = [result, *others]
 	doubts = []
@@ -126,7 +129,7 @@ def settle(result: Extraction, others: list[Extraction], customers: list[dict]) 
 				chosen = Value(master[fieldname], OCR_CEILING, chosen.source, "near the record")
 			setattr(result, fieldname, Value(chosen.value, OCR_CEILING, chosen.source, chosen.note))
 			doubts.append(labels[fieldname])
-	lines_checked = _settle_lines(result, readings)
+	lines_checked = _settle_lines(result, readings, products or {})
 	if not lines_checked:
 		doubts.append(_("the lines"))
 	result.problems = (
@@ -140,7 +143,7 @@ def settle(result: Extraction, others: list[Extraction], customers: list[dict]) 
 		)
 
 
-def _settle_lines(result: Extraction, readings: list[Extraction]) -> bool:
+def _settle_lines(result: Extraction, readings: list[Extraction], products: dict) -> bool:
 	"""The lines most readings agree on; checked when every line's product is agreed and, among
 	the quantities and prices that multiply to their line's amount, one choice per line adds up
 	to a total that two readings give alike."""
@@ -148,25 +151,30 @@ def _settle_lines(result: Extraction, readings: list[Extraction]) -> bool:
 	if not count:
 		return False
 	aligned = [r for r in readings if len(r.lines) == count]
-	products, options, same_lines = [], [], []
+	leading, options, same_lines = [], [], []
 	for index in range(count):
 		candidates = [r.lines[index] for r in aligned]
 		product, product_agreed = _vote([line.product.value for line in candidates])
 		agreed = agreed and product_agreed
 		same = [line for line in candidates if line.product.value == product] or candidates
-		products.append(same[0])
+		leading.append(same[0])
 		same_lines.append(same)
-		options.append(_consistent(same))
+		price = flt((products.get(product) or {}).get("standard_rate"))
+		# A decimal point lost in a price and its amount still multiplies out: a price near the
+		# product's own comes first.
+		options.append(sorted(_consistent(same), key=lambda line: not _near_price(line.rate.value, price)))
 	totals = Counter(r.stated_total for r in readings if r.stated_total)
 	choice = _adding_up(options, [total for total, votes in totals.most_common() if votes >= 2])
 	settled = []
-	for index, line in enumerate(products):
+	for index, line in enumerate(leading):
 		if choice:
 			chosen = choice[index]
 		elif options[index]:
 			chosen = options[index][0]
 		else:
-			chosen = _most_read(same_lines[index])
+			chosen = _most_read(
+				same_lines[index], flt((products.get(line.product.value) or {}).get("standard_rate"))
+			)
 		settled.append(replace(chosen, product=replace(line.product)))
 	checked = bool(agreed and choice)
 	for line in settled:
@@ -186,10 +194,16 @@ def _settle_lines(result: Extraction, readings: list[Extraction]) -> bool:
 	return checked
 
 
-def _most_read(lines: list[Line]) -> Line:
-	"""A line no check confirms: the quantity and the price most readings give."""
+def _near_price(rate, price: float) -> bool:
+	return bool(rate and price and 0.5 <= rate / price <= 2)
+
+
+def _most_read(lines: list[Line], price: float) -> Line:
+	"""A line no check confirms: the quantity and the price most readings give (a price near the
+	product's own before any other)."""
 	qty = Counter(line.qty.value for line in lines if line.qty.value is not None).most_common(1)
-	rate = Counter(line.rate.value for line in lines if line.rate.value is not None).most_common(1)
+	rates = [line.rate.value for line in lines if line.rate.value is not None]
+	rate = Counter([r for r in rates if _near_price(r, price)] or rates).most_common(1)
 	line = lines[0]
 	return replace(
 		line,

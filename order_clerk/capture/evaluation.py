@@ -107,7 +107,9 @@ def evaluate(corpus: str, echo=print) -> dict:
 	echo("")
 	for fieldname, share in figures["accuracy"].items():
 		echo(f"{fieldname:<18} {share:6.1%}")
-	echo(f"{'all values':<18} {figures['overall_accuracy']:6.1%}")
+	echo(
+		f"{'all values':<18} {figures['overall_accuracy']:6.1%} ({sum(right.values())} of {sum(total.values())})"
+	)
 	echo(f"touchless          {touchless}/{documents} = {figures['touchless_rate']:.1%}")
 	echo(f"false touchless    {false_touchless}")
 	return figures
