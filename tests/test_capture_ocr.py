@@ -189,6 +189,13 @@ def test_a_thousands_comma_read_as_a_point_is_repaired_and_dates_are_left_alone(
 	assert repair("交货期 2024.11.28 单价 1.26") == "交货期 2024.11.28 单价 1.26"
 
 
+def test_a_fine_scan_is_read_as_it_is_and_a_fax_enlarged():
+	fine = Image.new("L", (4000, 3000), 205)
+	assert ocr.clean(fine, 3).size == (4000, 3000)
+	small = Image.new("L", (1500, 760), 205)
+	assert ocr.clean(small, 3).size == (4500, 2280)
+
+
 # a fax received on the site
 
 

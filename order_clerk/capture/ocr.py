@@ -23,10 +23,14 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from order_clerk.capture.text import UNITS
 
-# A table's rule is a straight dark run at least this long, in pixels at the fax's resolution;
-# a character's stroke is far shorter.
+# A table's rule is a straight dark run at least 60 pixels long on a fax, and this share of the
+# page's width on a finer scan; a character's stroke is far shorter.
 RULE_LENGTH = 60
+RULE_SHARE = 1 / 28
 MAX_PIXELS = 40_000_000
+# A page is enlarged (small print reads better) only up to this size: a scan made at a high
+# resolution is read as it is.
+MAX_ENLARGED_PIXELS = 40_000_000
 # The ways a page is read: (enlargement, speckle filtered before enlarging, filter size, where
 # ink ends between the darkest ink and the paper, Tesseract's page segmentation: 6 reads the page
 # as one block of lines, 11 finds text wherever it stands, such as a PO number boxed beside the
@@ -64,10 +68,11 @@ def _long_runs(dark: np.ndarray, length: int) -> np.ndarray:
 	rows, width = dark.shape
 	if width < length:
 		return np.zeros_like(dark)
-	counts = np.zeros((rows, width + 1), np.int32)
+	counter = np.int16 if width < np.iinfo(np.int16).max else np.int32
+	counts = np.zeros((rows, width + 1), counter)
 	np.cumsum(dark, axis=1, out=counts[:, 1:])
 	full = (counts[:, length:] - counts[:, :-length]) == length  # run starting at j is all dark
-	starts = np.zeros((rows, full.shape[1] + 1), np.int32)
+	starts = np.zeros((rows, full.shape[1] + 1), counter)
 	np.cumsum(full, axis=1, out=starts[:, 1:])
 	column = np.arange(width)
 	high = np.minimum(column, full.shape[1] - 1) + 1
@@ -78,6 +83,8 @@ def _long_runs(dark: np.ndarray, length: int) -> np.ndarray:
 def clean(image: Image.Image, scale: int = 1, filter_first: bool = True, size: int = 3, ink_share=0.5):
 	"""Black ink on white paper, without speckle or table rules, enlarged `scale` times."""
 	grey = ImageOps.exif_transpose(image).convert("L")
+	while scale > 1 and grey.width * grey.height * scale * scale > MAX_ENLARGED_PIXELS:
+		scale -= 1
 	if filter_first:
 		grey = grey.filter(ImageFilter.MedianFilter(size))
 	if scale != 1:
@@ -87,7 +94,7 @@ def clean(image: Image.Image, scale: int = 1, filter_first: bool = True, size: i
 	pixels = np.asarray(grey)
 	ink, paper = np.percentile(pixels, 1), np.percentile(pixels, 50)
 	dark = pixels <= ink + (paper - ink) * ink_share
-	length = RULE_LENGTH * scale
+	length = max(RULE_LENGTH * scale, int(pixels.shape[1] * RULE_SHARE))
 	rules = _long_runs(dark, length) | _long_runs(dark.T, length).T
 	return Image.fromarray(np.where(dark & ~rules, 0, 255).astype(np.uint8))
 
