@@ -178,6 +178,10 @@ ensure_site() {
 	fi
 	if [ "$kind" = test ]; then
 		bench_in_dir --site "$site" set-config allow_tests true >/dev/null
+		# The tests make a user for each role profile they try, and more for renames and the
+		# portal: on a fresh site that passes Frappe's 60 new users an hour, after which it
+		# refuses with "Throttled". A production site keeps Frappe's limit.
+		bench_in_dir --site "$site" set-config --parse throttle_user_limit 1000 >/dev/null
 		# Background jobs of the tests' site go to queues of their own (Frappe names queues
 		# "<bench_id>:<queue>"): the workers of scripts/run.sh never run them, and the tests'
 		# workers never run the demo site's.
