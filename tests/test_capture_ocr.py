@@ -80,6 +80,26 @@ def test_a_po_number_the_readings_do_not_agree_on_is_left_for_a_person(values):
 	assert any("Customer PO No." in problem for problem in result.problems)
 
 
+@pytest.mark.parametrize(
+	"sender, taken",
+	[
+		("0551-65321877", True),  # the fax line beside the phone on record
+		("0551-65321999", False),
+		("0571-65321877", False),
+		("", False),
+	],
+)
+def test_a_customer_named_on_the_page_is_taken_only_from_a_fax_on_its_own_lines(sender, taken):
+	readings = [reading("P-1", ADDRESS, LINES, 3925.0) for _ in range(4)]
+	for r in readings:
+		r.customer = Value("华联五金", 0.9, "", "name in document")
+	first, *others = readings
+	consensus.settle(first, others, [{**MASTER, "phone": "0551-65321876"}], None, sender)
+	assert first.customer.value == "华联五金"
+	assert (first.customer.confidence >= service.TOUCHLESS_CONFIDENCE) is taken
+	assert any("Customer" in problem for problem in first.problems) is not taken
+
+
 def test_an_address_on_record_is_taken_from_the_record_even_if_most_readings_misread_it():
 	misread = ADDRESS.replace("繁华", "紫华")
 	result = settled([reading("P-1", misread, LINES, 3925.0) for _ in range(3)] + [reading("P-1", ADDRESS)])

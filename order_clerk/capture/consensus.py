@@ -4,6 +4,8 @@ One OCR reading can misread any character, and two readings can misread the same
 way. So a value read from a scan is taken without a person only when it is checked by something
 other than the scan:
 
+- the customer is known by the number the fax came from, or named alike by QUORUM readings on a
+  fax from its own lines (its number on record but for the last two digits);
 - a payment term, delivery address or contact is the one on record for the customer, read so in
   at least one reading (a misread character never turns a string into another known string);
   one that no reading states is the customer's default only when no reading states one;
@@ -18,10 +20,10 @@ record, when that reading is a character or two from it with the same digits), w
 under the touchless threshold and a note on what to check.
 """
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import replace
-from itertools import product
 
 from frappe import _
 from frappe.utils import flt
@@ -71,6 +73,12 @@ def _closest(values: list[Value]) -> Value | None:
 	return min(stated, key=lambda v: sum(Levenshtein.distance(_key(v.value), _key(o.value)) for o in stated))
 
 
+def _same_lines(sender: str, phone: str | None) -> bool:
+	"""Whether a number is on the same lines as one on record: all but its last two digits."""
+	sent, known = re.sub(r"\D", "", sender or ""), re.sub(r"\D", "", phone or "")
+	return len(sent) >= 7 and len(sent) == len(known) and sent[:-2] == known[:-2]
+
+
 def _near(read: str, known: str) -> bool:
 	"""A reading a character or two from a value on record, with the same digits."""
 	digits = re.compile(r"\d+")
@@ -93,18 +101,28 @@ def _vote(values: list) -> tuple[object, bool]:
 
 
 def settle(
-	result: Extraction, others: list[Extraction], customers: list[dict], products: dict | None = None
+	result: Extraction,
+	others: list[Extraction],
+	customers: list[dict],
+	products: dict | None = None,
+	sender: str = "",
 ) -> None:
 	"""Turn the first reading's extraction into what all readings and the checks support."""
 	readings = [result, *others]
 	doubts = []
 	labels = fact_labels()
+	master = None
 	if "sender" not in (result.customer.note or ""):
-		value, agreed = _vote([r.customer.value for r in readings])
-		result.customer.value = value
-		if not agreed:
+		# Named on the page only: taken when the readings agree on the name and the fax came from
+		# the customer's own lines (its number on record but for the last two digits, as a
+		# company's fax line sits beside its phone); else a person confirms who sent it.
+		result.customer.value, agreed = _vote([r.customer.value for r in readings])
+		master = next((c for c in customers if c["customer_name"] == result.customer.value), None)
+		if not (agreed and master and _same_lines(sender, master.get("phone"))):
 			result.customer.confidence = min(result.customer.confidence, OCR_CEILING)
-	master = next((c for c in customers if c["customer_name"] == result.customer.value), None)
+			if result.customer.value:
+				doubts.append(labels["customer"])
+	master = master or next((c for c in customers if c["customer_name"] == result.customer.value), None)
 	for fieldname in VOTED:
 		values = [getattr(r, fieldname) for r in readings]
 		value, agreed = _vote([v.value for v in values])
@@ -239,7 +257,7 @@ def _adding_up(options: list[list[Line]], totals: list[float], limit: int = 4096
 		combinations *= len(choices)
 	if combinations > limit:
 		return None
-	for choice in product(*options):
+	for choice in itertools.product(*options):
 		amount = sum(line.qty.value * line.rate.value for line in choice)
 		if any(abs(amount - float(total)) <= 0.011 for total in totals):
 			return list(choice)

@@ -18,7 +18,7 @@ def extract(pages: list[Page], masters: matching.Masters, sender: str, received:
 	if any(p.ocr for p in _order_pages(pages)):
 		# A scan: what the other readings and the checks confirm (order_clerk.capture.consensus).
 		others = [_extract(alt, masters, sender, received) for alt in consensus.readings_of(pages)]
-		consensus.settle(result, others, masters.customers, masters.product_by_code)
+		consensus.settle(result, others, masters.customers, masters.product_by_code, sender)
 	return result
 
 
