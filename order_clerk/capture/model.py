@@ -12,7 +12,8 @@ from order_clerk.capture.readers import Page
 TOUCHLESS_CONFIDENCE = 0.9
 # Confidence of a value the document does not state and the customer's master supplies.
 DEFAULTED = 0.9
-# Scanned pages and faxes: OCR may misread any digit, so a person always looks.
+# Scanned pages and faxes: a value the readings and the checks do not confirm (capture.consensus)
+# is never taken without a person.
 OCR_CEILING = 0.6
 
 

@@ -264,8 +264,8 @@ def read_pdf(content: bytes, filename: str) -> list[Page]:
 
 
 def read_image(content: bytes, filename: str) -> list[Page]:
-	"""A scanned page or fax through Tesseract OCR (Simplified Chinese and English), read in
-	several ways: the page holds the first reading, the others are kept beside it."""
+	"""A scanned page or fax through Tesseract OCR (Simplified Chinese), read in several ways
+	(capture.ocr): the page holds the first reading, the others are kept beside it."""
 	if not shutil.which("tesseract"):
 		raise UnreadableDocument(_("Tesseract OCR is not installed on the server."))
 	try:
