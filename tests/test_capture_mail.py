@@ -115,7 +115,7 @@ def mark_all_unread(server) -> None:
 def orders_mailbox(imap_server):
 	"""An Email Account pulling the IMAP server's INBOX, named as the orders mailbox in OC Settings."""
 	frappe.set_user("Administrator")
-	previous = frappe.db.get_single_value("OC Settings", "orders_email_account")
+	previous = frappe.db.get_single_value("OC Settings", "orders_email_account", cache=False)
 	account = frappe.get_doc(
 		{
 			"doctype": "Email Account",
