@@ -56,19 +56,33 @@ def layout_of(customer: str | None) -> dict[str, str]:
 def keep_mapping(intake, customer: str, columns: dict[str, str]) -> None:
 	"""Keep the meaning the clerk gave each heading (heading -> OC Customer Layout column) for the
 	customer, learned from `intake`: it replaces what the heading meant before."""
-	known = {
+	known = _known_rows(customer)
+	for text, column in columns.items():
+		_keep_row(known, intake, customer, text, column, relearned=True)
+
+
+def _known_rows(customer: str) -> dict[str, str]:
+	"""The customer's layout rows: normalised heading -> row name."""
+	return {
 		normalize(row.header_text): row.name
 		for row in frappe.get_all(
 			"OC Customer Layout", filters={"customer": customer}, fields=["name", "header_text"]
 		)
 	}
-	for text, column in columns.items():
-		name = known.get(normalize(text))
-		if name:
-			layout = frappe.get_doc("OC Customer Layout", name)
-			layout.update({"column": column, "learned_from": intake.name})
-			layout.save(ignore_permissions=True)
-			continue
+
+
+def _keep_row(known: dict, intake, customer: str, text: str, column: str, relearned: bool) -> None:
+	"""The heading's row says `column`; a new row, or the existing one changed (and, when the clerk
+	set it, marked as learned from `intake`). Part of the clerk's conversion or mapping, which
+	checked the user's rights on the intake."""
+	name = known.get(normalize(text))
+	if name and relearned:
+		layout = frappe.get_doc("OC Customer Layout", name)
+		layout.update({"column": column, "learned_from": intake.name})
+		layout.save(ignore_permissions=True)
+	elif name:
+		frappe.db.set_value("OC Customer Layout", name, "column", column)
+	else:
 		known[normalize(text)] = (
 			frappe.get_doc(
 				{
@@ -195,32 +209,11 @@ def _tests(lines, customer, masters) -> dict:
 
 def _remember(intake, customer: str, heading: list[Cell], roles: dict[int, str]) -> list[str]:
 	builtin = {index: role for role, index in column_roles(heading).items()}
-	known = {
-		normalize(row.header_text): row.name
-		for row in frappe.get_all(
-			"OC Customer Layout", filters={"customer": customer}, fields=["name", "header_text"]
-		)
-	}
+	known = _known_rows(customer)
 	existing, learned = set(known), []
 
 	def keep(text: str, column: str):
-		key = normalize(text)
-		if key in known:
-			frappe.db.set_value("OC Customer Layout", known[key], "column", column)
-		else:
-			known[key] = (
-				frappe.get_doc(
-					{
-						"doctype": "OC Customer Layout",
-						"customer": customer,
-						"header_text": text,
-						"column": column,
-						"learned_from": intake.name,
-					}
-				)
-				.insert(ignore_permissions=True)
-				.name
-			)
+		_keep_row(known, intake, customer, text, column, relearned=False)
 		learned.append(text)
 
 	for index, role in roles.items():
